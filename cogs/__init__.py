@@ -1,0 +1,1 @@
+"""Feature packages. Each subpackage is one extension: ``__init__.py`` holds only ``setup()``."""

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces of the bot, each in one place: config, clock, permissions, replies."""

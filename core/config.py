@@ -1,0 +1,146 @@
+"""Configuration: a TOML file (optional) plus the environment, validated strictly.
+
+Every key is declared once in ``SCHEMA`` with its type and default, so unknown keys and wrong
+types are reported by name, and ``config.example.toml`` can be checked against it in tests.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.clock import parse_timezone
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+TOKEN_ENV = "DISCORD_TOKEN"
+README_APP_SECTION = "README.md, section 'Creating the Discord application'"
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person running the bot (one line)."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    kind: type | tuple[type, ...]
+    default: Any
+    expected: str  # how the error message describes a valid value
+
+
+# section -> key -> Setting. Keep config.example.toml in step (a test checks it).
+SCHEMA: dict[str, dict[str, Setting]] = {
+    "discord": {
+        "token": Setting(str, "", "a string (the bot token)"),
+        "guild_ids": Setting(list, [], "a list of server ids (integers)"),
+    },
+    "database": {
+        "path": Setting(str, "data/partnerships.sqlite3", "a file path (string)"),
+    },
+    "scheduler": {
+        "tick_seconds": Setting(int, 60, "a whole number of seconds between 1 and 3600"),
+        "timezone": Setting(str, "UTC", "an IANA timezone name such as 'Europe/Berlin'"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str = ""
+    guild_ids: tuple[int, ...] = ()
+    database_path: Path = Path("data/partnerships.sqlite3")
+    tick_seconds: int = 60
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+    def __repr__(self) -> str:  # never let the token reach a log line or traceback
+        return (
+            f"Config(token={'<set>' if self.token else '<missing>'}, guild_ids={self.guild_ids}, "
+            f"database_path={self.database_path}, tick_seconds={self.tick_seconds}, "
+            f"timezone={self.timezone.key})"
+        )
+
+
+def _check_type(section: str, key: str, value: Any, setting: Setting) -> None:
+    # bool is an int subclass in Python; a TOML `true` is never a valid number here.
+    if isinstance(value, bool) and setting.kind is not bool:
+        raise ConfigError(f"[{section}] {key}: expected {setting.expected}, got {value!r}")
+    if not isinstance(value, setting.kind):
+        raise ConfigError(f"[{section}] {key}: expected {setting.expected}, got {value!r}")
+
+
+def _read_table(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {}
+    for section, table in raw.items():
+        if section not in SCHEMA:
+            known = ", ".join(f"[{name}]" for name in SCHEMA)
+            raise ConfigError(f"unknown section [{section}]: expected one of {known}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}]: expected a table of settings, got {table!r}")
+        for key, value in table.items():
+            setting = SCHEMA[section].get(key)
+            if setting is None:
+                known = ", ".join(SCHEMA[section])
+                raise ConfigError(f"[{section}] unknown key '{key}': expected one of {known}")
+            _check_type(section, key, value, setting)
+            values.setdefault(section, {})[key] = value
+    return values
+
+
+def _value(values: dict[str, dict[str, Any]], section: str, key: str) -> Any:
+    return values.get(section, {}).get(key, SCHEMA[section][key].default)
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Read the TOML file (missing file = defaults) and the environment; raise ConfigError."""
+    environ = os.environ if environ is None else environ
+    explicit = path is not None
+    path = path or DEFAULT_CONFIG_PATH
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    elif explicit:
+        raise ConfigError(f"--config {path}: no such file")
+    values = _read_table(raw)
+
+    guild_ids = _value(values, "discord", "guild_ids")
+    if not all(isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in guild_ids):
+        raise ConfigError(f"[discord] guild_ids: expected a list of server ids (integers), got {guild_ids!r}")
+
+    tick_seconds = _value(values, "scheduler", "tick_seconds")
+    if not 1 <= tick_seconds <= 3600:
+        raise ConfigError(
+            f"[scheduler] tick_seconds: expected a whole number of seconds between 1 and 3600, "
+            f"got {tick_seconds}"
+        )
+
+    timezone_name = _value(values, "scheduler", "timezone")
+    try:
+        timezone = parse_timezone(timezone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"[scheduler] timezone: expected an IANA timezone name such as 'Europe/Berlin', "
+            f"got {timezone_name!r}"
+        ) from None
+
+    token = environ.get(TOKEN_ENV) or _value(values, "discord", "token")
+    return Config(
+        token=token.strip(),
+        guild_ids=tuple(guild_ids),
+        database_path=Path(_value(values, "database", "path")),
+        tick_seconds=tick_seconds,
+        timezone=timezone,
+    )
+
+
+def missing_token_message(config_path: Path) -> str:
+    return (
+        f"No Discord bot token. Set the {TOKEN_ENV} environment variable, or `token` under [discord] "
+        f"in {config_path} (copy config.example.toml). To create the bot and get a token, see "
+        f"{README_APP_SECTION}."
+    )

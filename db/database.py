@@ -1,0 +1,157 @@
+"""The one database connection: WAL, foreign keys, a busy timeout, and serialised transactions.
+
+The bot shares one aiosqlite connection between all coroutines. SQLite transactions belong to
+the connection, not to a coroutine, so an ``asyncio.Lock`` serialises them: without it, a
+statement from one handler could land inside another handler's open transaction and be rolled
+back with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+Params = Sequence[Any] | dict[str, Any]
+
+
+async def _run(connection: aiosqlite.Connection, sql: str) -> None:
+    """Run a statement and close its cursor: an open cursor would block COMMIT."""
+    cursor = await connection.execute(sql)
+    await cursor.close()
+
+
+class Transaction:
+    """Statements run inside one open transaction; obtained from ``Database.transaction``."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the last inserted row id (0 when none)."""
+        cursor = await self._connection.execute(sql, params)
+        row_id = cursor.lastrowid or 0
+        await cursor.close()
+        return row_id
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        cursor = await self._connection.executemany(sql, rows)
+        await cursor.close()
+
+    async def changes(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        cursor = await self._connection.execute(sql, params)
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+class Database:
+    """Owns the connection. Use ``transaction()`` for writes and ``read()`` for reads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        database = cls(path)
+        await database.connect()
+        return database
+
+    async def connect(self) -> None:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions; we BEGIN/COMMIT explicitly.
+        connection = await aiosqlite.connect(str(self.path), isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous=NORMAL",
+        ):
+            await _run(connection, pragma)
+        self._connection = connection
+        log.info("database opened path=%s", self.path)
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise RuntimeError("database is not open")
+        return self._connection
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One atomic unit of work: committed on success, rolled back on any exception."""
+        async with self._lock:
+            connection = self.connection
+            await _run(connection, "BEGIN IMMEDIATE")
+            try:
+                yield Transaction(connection)
+            except BaseException:
+                await _run(connection, "ROLLBACK")
+                raise
+            else:
+                await _run(connection, "COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Transaction]:
+        """A consistent snapshot for several reads (a deferred transaction that writes nothing)."""
+        async with self._lock:
+            connection = self.connection
+            await _run(connection, "BEGIN")
+            try:
+                yield Transaction(connection)
+            finally:
+                await _run(connection, "ROLLBACK")
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            return await Transaction(self.connection).fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._lock:
+            return await Transaction(self.connection).fetch_one(sql, params)
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        async with self._lock:
+            return await Transaction(self.connection).fetch_value(sql, params)
+
+    async def run_script(self, script: str) -> None:
+        """Run a multi-statement script (migrations only); the caller brackets the transaction."""
+        async with self._lock:
+            await self.connection.executescript(script)
+
+    async def rollback_if_open(self) -> None:
+        async with self._lock:
+            if self.connection.in_transaction:
+                await _run(self.connection, "ROLLBACK")
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+            log.info("database closed path=%s", self.path)
