@@ -16,7 +16,7 @@ from core.clock import Clock, utcnow
 from core.config import Config
 from core.replies import report_error
 from core.scheduler import Scheduler
-from db import app_state
+from db import app_state, areas
 from db.database import Database
 from db.migrate import migrate
 
@@ -53,6 +53,7 @@ class PartnershipsBot(commands.Bot):
         applied = await migrate(self.database)
         if applied:
             log.info("database migrated to version %d", applied[-1])
+        await areas.load_taxonomy(self.database)
         for extension in cog_extensions():
             await self.load_extension(extension)
         self.scheduler.start()

@@ -1,0 +1,389 @@
+"""Partnership records: reads that respect visibility, and writes that keep timeline and search in step.
+
+Visibility is decided in one place, ``_VISIBLE``: a confidential partnership is returned only to
+its owner, its co-owners and coordinators. Every read that a member can trigger goes through it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from core.clock import from_storage, to_storage
+from core.vocabulary import (
+    AgreementItem,
+    Cadence,
+    Goal,
+    Health,
+    PartnerType,
+    Scope,
+    Stage,
+    Structure,
+    Visibility,
+)
+from db.database import Database, Transaction
+
+
+class DuplicatePartnership(Exception):
+    """The owner already has a partnership with this partner."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading: decides what confidential records they may see."""
+
+    user_id: int
+    is_coordinator: bool
+
+
+@dataclass(frozen=True)
+class PartnershipDraft:
+    """Everything needed to register a partnership (validated by the caller)."""
+
+    guild_id: int
+    partner_name: str
+    partner_type: PartnerType
+    goals: tuple[Goal, ...]
+    stage: Stage
+    visibility: Visibility
+    owner_id: int
+    cadence: Cadence
+    structure: Structure = Structure.SIMPLE
+    scope: Scope = Scope.EXTERNAL
+    name: str | None = None
+    region: str | None = None
+    areas: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    description: str = ""
+    meta_url: str | None = None
+    agreement_url: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    next_follow_up: date | None = None
+
+
+@dataclass(frozen=True)
+class Partnership:
+    id: int
+    guild_id: int
+    name: str
+    partner_name: str
+    partner_type: PartnerType
+    goals: tuple[Goal, ...]
+    structure: Structure
+    scope: Scope
+    stage: Stage
+    visibility: Visibility
+    owner_id: int | None
+    co_owner_ids: tuple[int, ...]
+    region: str | None
+    areas: tuple[str, ...]
+    projects: tuple[str, ...]
+    description: str
+    meta_url: str | None
+    agreement_url: str | None
+    start_date: date | None
+    end_date: date | None
+    next_follow_up: date | None
+    cadence: Cadence
+    health: Health | None
+    last_checkin_at: datetime | None
+    outcome: str | None
+    lessons: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def owner_ids(self) -> tuple[int, ...]:
+        return ((self.owner_id,) if self.owner_id is not None else ()) + self.co_owner_ids
+
+    @property
+    def confidential(self) -> bool:
+        return self.visibility is Visibility.CONFIDENTIAL
+
+    def visible_to(self, viewer: Viewer) -> bool:
+        return not self.confidential or viewer.is_coordinator or viewer.user_id in self.owner_ids
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
+    target: float
+    current: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class AgreementState:
+    item: AgreementItem
+    done: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    author_id: int | None
+    at: datetime
+    summary: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PartnershipDetail:
+    """A record with what ``/partnership show`` needs around it."""
+
+    partnership: Partnership
+    targets: list[Target] = field(default_factory=list)
+    agreement: list[AgreementState] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+# The one visibility rule, as SQL over alias ``p`` with :viewer and :coordinator parameters.
+_VISIBLE = (
+    "(p.visibility = 'public' OR :coordinator OR p.owner_id = :viewer"
+    " OR EXISTS (SELECT 1 FROM partnership_co_owners c"
+    "            WHERE c.partnership_id = p.id AND c.user_id = :viewer))"
+)
+
+_COLUMNS = (
+    "p.id, p.guild_id, p.name, p.partner_name, p.partner_type, p.goals, p.structure, p.scope, p.stage,"
+    " p.visibility, p.owner_id, p.region, p.projects, p.description, p.meta_url, p.agreement_url,"
+    " p.start_date, p.end_date, p.next_follow_up, p.cadence, p.health, p.last_checkin_at, p.outcome,"
+    " p.lessons, p.created_at, p.updated_at,"
+    " (SELECT group_concat(user_id) FROM partnership_co_owners c WHERE c.partnership_id = p.id) AS co_owners,"
+    " (SELECT group_concat(area, '|') FROM partnership_areas a WHERE a.partnership_id = p.id) AS area_list"
+)
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _split(text: str | None, separator: str = ",") -> tuple[str, ...]:
+    return tuple(part for part in (text or "").split(separator) if part)
+
+
+def _from_row(row: sqlite3.Row) -> Partnership:
+    return Partnership(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        name=row["name"],
+        partner_name=row["partner_name"],
+        partner_type=PartnerType(row["partner_type"]),
+        goals=tuple(Goal(goal) for goal in _split(row["goals"])),
+        structure=Structure(row["structure"]),
+        scope=Scope(row["scope"]),
+        stage=Stage(row["stage"]),
+        visibility=Visibility(row["visibility"]),
+        owner_id=row["owner_id"],
+        co_owner_ids=tuple(sorted(int(user) for user in _split(row["co_owners"]))),
+        region=row["region"],
+        areas=tuple(sorted(_split(row["area_list"], "|"))),
+        projects=_split(row["projects"]),
+        description=row["description"],
+        meta_url=row["meta_url"],
+        agreement_url=row["agreement_url"],
+        start_date=_date(row["start_date"]),
+        end_date=_date(row["end_date"]),
+        next_follow_up=_date(row["next_follow_up"]),
+        cadence=Cadence(row["cadence"]),
+        health=Health(row["health"]) if row["health"] else None,
+        last_checkin_at=from_storage(row["last_checkin_at"]) if row["last_checkin_at"] else None,
+        outcome=row["outcome"],
+        lessons=row["lessons"],
+        created_at=from_storage(row["created_at"]),
+        updated_at=from_storage(row["updated_at"]),
+    )
+
+
+def _viewer_params(viewer: Viewer) -> dict[str, object]:
+    return {"viewer": viewer.user_id, "coordinator": int(viewer.is_coordinator)}
+
+
+async def add_timeline(
+    tx: Transaction,
+    partnership_id: int,
+    kind: str,
+    *,
+    author_id: int | None,
+    at: datetime,
+    summary: str,
+    note: str | None = None,
+) -> None:
+    await tx.execute(
+        "INSERT INTO partnership_timeline (partnership_id, kind, author_id, at, summary, note)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (partnership_id, kind, author_id, to_storage(at), summary, note),
+    )
+
+
+async def refresh_search(tx: Transaction, partnership_id: int) -> None:
+    """Rewrite the partnership's search document from its current words (same transaction)."""
+    row = await tx.fetch_one(
+        "SELECT p.name, p.partner_name, p.description, p.lessons, p.outcome,"
+        " (SELECT group_concat(coalesce(ar.label || ' ' || ar.synonyms, a.area), ' ')"
+        "    FROM partnership_areas a LEFT JOIN areas ar ON ar.slug = a.area"
+        "   WHERE a.partnership_id = p.id) AS area_words,"
+        " (SELECT group_concat(t.summary || ' ' || coalesce(t.note, ''), ' ')"
+        "    FROM partnership_timeline t"
+        "   WHERE t.partnership_id = p.id AND t.kind IN ('interaction', 'checkin'))"
+        "   AS notes"
+        " FROM partnerships p WHERE p.id = ?",
+        (partnership_id,),
+    )
+    await tx.execute("DELETE FROM partnerships_fts WHERE rowid = ?", (partnership_id,))
+    if row is None:
+        return
+    await tx.execute(
+        "INSERT INTO partnerships_fts (rowid, name, partner_name, description, areas, notes, lessons)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            partnership_id,
+            row["name"],
+            row["partner_name"],
+            row["description"],
+            (row["area_words"] or "").replace("|", " "),
+            row["notes"] or "",
+            " ".join(filter(None, (row["outcome"], row["lessons"]))),
+        ),
+    )
+
+
+async def create(database: Database, draft: PartnershipDraft, *, at: datetime) -> Partnership:
+    """Register a partnership with its areas, first timeline entry and search document, atomically."""
+    stamp = to_storage(at)
+    try:
+        async with database.transaction() as tx:
+            partnership_id = await tx.execute(
+                "INSERT INTO partnerships (guild_id, name, partner_name, partner_type, goals, structure,"
+                " scope,"
+                " stage, visibility, owner_id, region, projects, description, meta_url, agreement_url,"
+                " start_date, end_date, next_follow_up, cadence, created_by, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.guild_id,
+                    draft.name or draft.partner_name,
+                    draft.partner_name,
+                    draft.partner_type.value,
+                    ",".join(goal.value for goal in draft.goals),
+                    draft.structure.value,
+                    draft.scope.value,
+                    draft.stage.value,
+                    draft.visibility.value,
+                    draft.owner_id,
+                    draft.region,
+                    ",".join(draft.projects),
+                    draft.description,
+                    draft.meta_url,
+                    draft.agreement_url,
+                    draft.start_date.isoformat() if draft.start_date else None,
+                    draft.end_date.isoformat() if draft.end_date else None,
+                    draft.next_follow_up.isoformat() if draft.next_follow_up else None,
+                    draft.cadence.value,
+                    draft.owner_id,
+                    stamp,
+                    stamp,
+                ),
+            )
+            await tx.execute_many(
+                "INSERT INTO partnership_areas (partnership_id, area) VALUES (?, ?)",
+                [(partnership_id, area) for area in dict.fromkeys(draft.areas)],
+            )
+            await add_timeline(
+                tx,
+                partnership_id,
+                "created",
+                author_id=draft.owner_id,
+                at=at,
+                summary=f"Registered at stage {draft.stage.value}",
+            )
+            await refresh_search(tx, partnership_id)
+    except sqlite3.IntegrityError as error:
+        if "partnerships_owner_partner" in str(error) or "UNIQUE" in str(error):
+            raise DuplicatePartnership(draft.partner_name) from error
+        raise
+    found = await get(database, draft.guild_id, partnership_id)
+    assert found is not None
+    return found
+
+
+async def owner_has_partner(database: Database, guild_id: int, owner_id: int, partner_name: str) -> bool:
+    found = await database.fetch_value(
+        "SELECT 1 FROM partnerships WHERE guild_id = ? AND owner_id = ? AND partner_name = ? COLLATE NOCASE",
+        (guild_id, owner_id, partner_name),
+    )
+    return found is not None
+
+
+async def get(database: Database, guild_id: int, partnership_id: int) -> Partnership | None:
+    """A record regardless of visibility: for permission decisions, never shown as is."""
+    row = await database.fetch_one(
+        f"SELECT {_COLUMNS} FROM partnerships p WHERE p.id = ? AND p.guild_id = ?", (partnership_id, guild_id)
+    )
+    return _from_row(row) if row else None
+
+
+async def get_visible(
+    database: Database, guild_id: int, partnership_id: int, viewer: Viewer
+) -> Partnership | None:
+    """A record if ``viewer`` may see it; None both when absent and when hidden (no existence leak)."""
+    row = await database.fetch_one(
+        f"SELECT {_COLUMNS} FROM partnerships p WHERE p.id = :id AND p.guild_id = :guild AND {_VISIBLE}",
+        {"id": partnership_id, "guild": guild_id, **_viewer_params(viewer)},
+    )
+    return _from_row(row) if row else None
+
+
+async def detail(
+    database: Database, partnership: Partnership, *, timeline_limit: int = 5
+) -> PartnershipDetail:
+    async with database.read() as tx:
+        target_rows = await tx.fetch_all(
+            "SELECT metric, target, current, unit FROM partnership_targets"
+            " WHERE partnership_id = ? ORDER BY metric",
+            (partnership.id,),
+        )
+        agreement_rows = await tx.fetch_all(
+            "SELECT item, done, note FROM partnership_agreement WHERE partnership_id = ?", (partnership.id,)
+        )
+        timeline_rows = await tx.fetch_all(
+            "SELECT kind, author_id, at, summary, note FROM partnership_timeline WHERE partnership_id = ?"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (partnership.id, timeline_limit),
+        )
+    stored = {AgreementItem(row["item"]): row for row in agreement_rows}
+    return PartnershipDetail(
+        partnership=partnership,
+        targets=[Target(row["metric"], row["target"], row["current"], row["unit"]) for row in target_rows],
+        agreement=[
+            AgreementState(
+                item,
+                bool(stored[item]["done"]) if item in stored else False,
+                stored[item]["note"] if item in stored else None,
+            )
+            for item in AgreementItem
+        ],
+        timeline=[
+            TimelineEntry(row["kind"], row["author_id"], from_storage(row["at"]), row["summary"], row["note"])
+            for row in timeline_rows
+        ],
+    )
+
+
+async def autocomplete(
+    database: Database, guild_id: int, viewer: Viewer, text: str, *, limit: int = 25
+) -> list[Partnership]:
+    """Partnerships the viewer may see whose name or partner contains ``text``; their own first."""
+    pattern = f"%{text.strip()}%"
+    rows = await database.fetch_all(
+        f"SELECT {_COLUMNS} FROM partnerships p"
+        f" WHERE p.guild_id = :guild AND {_VISIBLE}"
+        " AND (:pattern = '%%' OR p.name LIKE :pattern OR p.partner_name LIKE :pattern)"
+        " ORDER BY (p.owner_id = :viewer OR EXISTS (SELECT 1 FROM partnership_co_owners c"
+        "   WHERE c.partnership_id = p.id AND c.user_id = :viewer)) DESC, p.updated_at DESC"
+        " LIMIT :limit",
+        {"guild": guild_id, "pattern": pattern, "limit": limit, **_viewer_params(viewer)},
+    )
+    return [_from_row(row) for row in rows]
