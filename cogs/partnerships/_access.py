@@ -29,7 +29,7 @@ async def visible_partnership(database: Database, guild_id: int, viewer: Viewer,
     if partnership_id is not None:
         found = await partnerships.get_visible(database, guild_id, partnership_id, viewer)
     else:
-        matches = await partnerships.autocomplete(database, guild_id, viewer, value, limit=2)
+        matches = await partnerships.autocomplete(database, guild_id, viewer, value)
         exact = [
             record
             for record in matches
