@@ -47,7 +47,7 @@ class PartnershipDraft:
     goals: tuple[Goal, ...]
     stage: Stage
     visibility: Visibility
-    owner_id: int
+    owner_id: int | None
     cadence: Cadence
     structure: Structure = Structure.SIMPLE
     scope: Scope = Scope.EXTERNAL
@@ -251,59 +251,64 @@ async def refresh_search(tx: Transaction, partnership_id: int) -> None:
     )
 
 
-async def create(database: Database, draft: PartnershipDraft, *, at: datetime) -> Partnership:
-    """Register a partnership with its areas, first timeline entry and search document, atomically."""
+async def insert(
+    tx: Transaction, draft: PartnershipDraft, *, at: datetime, kind: str = "created", author_id: int | None
+) -> int:
+    """Write a new record, its areas, its first timeline entry and its search document; return its id.
+
+    Inside the caller's transaction, so an import of many records is all or nothing.
+    Raises DuplicatePartnership when the owner already has this partner.
+    """
     stamp = to_storage(at)
     try:
-        async with database.transaction() as tx:
-            partnership_id = await tx.execute(
-                "INSERT INTO partnerships (guild_id, name, partner_name, partner_type, goals, structure,"
-                " scope,"
-                " stage, visibility, owner_id, region, projects, description, meta_url, agreement_url,"
-                " start_date, end_date, next_follow_up, cadence, created_by, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft.guild_id,
-                    draft.name or draft.partner_name,
-                    draft.partner_name,
-                    draft.partner_type.value,
-                    ",".join(goal.value for goal in draft.goals),
-                    draft.structure.value,
-                    draft.scope.value,
-                    draft.stage.value,
-                    draft.visibility.value,
-                    draft.owner_id,
-                    draft.region,
-                    ",".join(draft.projects),
-                    draft.description,
-                    draft.meta_url,
-                    draft.agreement_url,
-                    draft.start_date.isoformat() if draft.start_date else None,
-                    draft.end_date.isoformat() if draft.end_date else None,
-                    draft.next_follow_up.isoformat() if draft.next_follow_up else None,
-                    draft.cadence.value,
-                    draft.owner_id,
-                    stamp,
-                    stamp,
-                ),
-            )
-            await tx.execute_many(
-                "INSERT INTO partnership_areas (partnership_id, area) VALUES (?, ?)",
-                [(partnership_id, area) for area in dict.fromkeys(draft.areas)],
-            )
-            await add_timeline(
-                tx,
-                partnership_id,
-                "created",
-                author_id=draft.owner_id,
-                at=at,
-                summary=f"Registered at stage {draft.stage.value}",
-            )
-            await refresh_search(tx, partnership_id)
+        partnership_id = await tx.execute(
+            "INSERT INTO partnerships (guild_id, name, partner_name, partner_type, goals, structure, scope,"
+            " stage, visibility, owner_id, region, projects, description, meta_url, agreement_url,"
+            " start_date, end_date, next_follow_up, cadence, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.guild_id,
+                draft.name or draft.partner_name,
+                draft.partner_name,
+                draft.partner_type.value,
+                ",".join(goal.value for goal in draft.goals),
+                draft.structure.value,
+                draft.scope.value,
+                draft.stage.value,
+                draft.visibility.value,
+                draft.owner_id,
+                draft.region,
+                ",".join(draft.projects),
+                draft.description,
+                draft.meta_url,
+                draft.agreement_url,
+                draft.start_date.isoformat() if draft.start_date else None,
+                draft.end_date.isoformat() if draft.end_date else None,
+                draft.next_follow_up.isoformat() if draft.next_follow_up else None,
+                draft.cadence.value,
+                author_id,
+                stamp,
+                stamp,
+            ),
+        )
     except sqlite3.IntegrityError as error:
-        if "partnerships_owner_partner" in str(error) or "UNIQUE" in str(error):
+        if "UNIQUE" in str(error):
             raise DuplicatePartnership(draft.partner_name) from error
         raise
+    await tx.execute_many(
+        "INSERT INTO partnership_areas (partnership_id, area) VALUES (?, ?)",
+        [(partnership_id, area) for area in dict.fromkeys(draft.areas)],
+    )
+    summary = f"Registered at stage {draft.stage.value}" if kind == "created" else "Imported"
+    await add_timeline(tx, partnership_id, kind, author_id=author_id, at=at, summary=summary)
+    await refresh_search(tx, partnership_id)
+    return partnership_id
+
+
+async def create(database: Database, draft: PartnershipDraft, *, at: datetime) -> Partnership:
+    """Register a partnership (one transaction) and return it."""
+    async with database.transaction() as tx:
+        partnership_id = await insert(tx, draft, at=at, author_id=draft.owner_id)
     found = await get(database, draft.guild_id, partnership_id)
     assert found is not None
     return found

@@ -1,14 +1,26 @@
-"""Resolving 'which partnership' from a command option, for a given viewer."""
+"""Resolving 'which partnership' from a command option, for the member asking.
+
+``PartnershipOption`` is the one way a command takes a partnership: it offers autocomplete
+(only what the asker may see, their own first) and hands the command a record the asker may see,
+or refuses with the same message whether the record is hidden or absent.
+"""
 
 from __future__ import annotations
 
-import discord
+from typing import TYPE_CHECKING
 
+import discord
+from discord import app_commands
+
+from cogs.partnerships._render import choice_label
 from core.errors import UserError
 from core.permissions import Level, level_of
 from db import partnerships
 from db.database import Database
 from db.partnerships import Partnership, Viewer
+
+if TYPE_CHECKING:
+    from core.bot import PartnershipsBot
 
 
 async def viewer_for(interaction: discord.Interaction) -> Viewer:
@@ -41,3 +53,30 @@ async def visible_partnership(database: Database, guild_id: int, viewer: Viewer,
             f"I can't find a partnership “{value[:80]}” that you can see. Pick one from the list."
         )
     return found
+
+
+class PartnershipOption(app_commands.Transformer):
+    """A partnership option: autocomplete over what the asker may see, resolved to a visible record."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Partnership:
+        if interaction.guild_id is None:
+            raise UserError("Partnerships belong to a server; use this command there.")
+        bot: PartnershipsBot = interaction.client  # type: ignore[assignment]
+        return await visible_partnership(
+            bot.database, interaction.guild_id, await viewer_for(interaction), value
+        )
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        bot: PartnershipsBot = interaction.client  # type: ignore[assignment]
+        found = await partnerships.autocomplete(
+            bot.database, interaction.guild_id, await viewer_for(interaction), value
+        )
+        return [app_commands.Choice(name=choice_label(record), value=str(record.id)) for record in found[:25]]
+
+
+# Annotation for command parameters: ``partnership: VisiblePartnership``.
+VisiblePartnership = app_commands.Transform[Partnership, PartnershipOption]

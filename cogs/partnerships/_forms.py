@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 import discord
 
@@ -10,8 +10,7 @@ from cogs.partnerships import _validate as validate
 from core.ui import BaseModal
 from db.partnerships import PartnershipDraft
 
-if TYPE_CHECKING:
-    from cogs.partnerships._cog import PartnershipsCog
+FinishRegister = Callable[[discord.Interaction, PartnershipDraft, dict[str, str]], Awaitable[None]]
 
 
 class RegisterModal(BaseModal, title="Describe the partnership"):
@@ -46,9 +45,9 @@ class RegisterModal(BaseModal, title="Describe the partnership"):
         custom_id="end", label="End date (YYYY-MM-DD, optional)", required=False, max_length=10
     )
 
-    def __init__(self, cog: PartnershipsCog, draft: PartnershipDraft) -> None:
+    def __init__(self, finish: FinishRegister, draft: PartnershipDraft) -> None:
         super().__init__()
-        self.cog = cog
+        self.finish = finish
         self.draft = draft
         self.name.placeholder = draft.partner_name[:100]
 
@@ -60,4 +59,4 @@ class RegisterModal(BaseModal, title="Describe the partnership"):
             "agreement_url": self.agreement_url.value,
             "end": self.end.value,
         }
-        await self.cog.finish_register(interaction, self.draft, form)
+        await self.finish(interaction, self.draft, form)

@@ -47,6 +47,12 @@ def text(value: str | None, *, field: str, limit: int, required: bool = False) -
     return cleaned
 
 
+def required_text(value: str | None, *, field: str, limit: int) -> str:
+    cleaned = text(value, field=field, limit=limit, required=True)
+    assert cleaned is not None
+    return cleaned
+
+
 def parse_date(value: str | None, *, field: str) -> date | None:
     """An ISO date (YYYY-MM-DD); impossible dates such as 2027-02-30 are refused."""
     cleaned = (value or "").strip()
