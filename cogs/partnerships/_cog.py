@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 from cogs.partnerships._browse import BrowseCommands
+from cogs.partnerships._exchange import ExchangeCommands
 from cogs.partnerships._group import group
 from cogs.partnerships._register import RegisterCommands
+from cogs.partnerships._update import UpdateCommands
 
 if TYPE_CHECKING:
     from core.bot import PartnershipsBot
 
 
-class PartnershipsCog(RegisterCommands, BrowseCommands, commands.Cog):
+class PartnershipsCog(RegisterCommands, BrowseCommands, UpdateCommands, ExchangeCommands, commands.Cog):
     group = group
 
     def __init__(self, bot: PartnershipsBot) -> None:
