@@ -50,3 +50,22 @@ def guarded(callback: F) -> F:
             return None
 
     return wrapper  # type: ignore[return-value]
+
+
+Finish = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+
+
+class FormModal(BaseModal):
+    """A modal of text fields that hands ``{custom_id: value}`` to ``finish`` on submit."""
+
+    def __init__(self, *, title: str, fields: Iterable[discord.ui.TextInput[Any]], finish: Finish) -> None:
+        super().__init__(title=title)
+        for text_field in fields:
+            self.add_item(text_field)
+        self.finish = finish
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        values = {
+            item.custom_id: item.value for item in self.children if isinstance(item, discord.ui.TextInput)
+        }
+        await self.finish(interaction, values)

@@ -13,8 +13,8 @@ import discord
 from discord import app_commands
 
 from cogs.partnerships._render import choice_label
-from core.errors import UserError
-from core.permissions import Level, level_of
+from core.errors import PermissionDenied, UserError
+from core.permissions import Level, level_of, may_change_record
 from db import partnerships
 from db.database import Database
 from db.partnerships import Partnership, Viewer
@@ -53,6 +53,17 @@ async def visible_partnership(database: Database, guild_id: int, viewer: Viewer,
             f"I can't find a partnership “{value[:80]}” that you can see. Pick one from the list."
         )
     return found
+
+
+async def ensure_can_change(interaction: discord.Interaction, record: Partnership) -> Level:
+    """Owners, co-owners and coordinators change a record; anyone else is refused. Return the level."""
+    level = await level_of(interaction)
+    if not may_change_record(interaction.user.id, level, record.owner_ids):
+        raise PermissionDenied(
+            f"Only the owners of “{record.name}” and coordinators can change it. "
+            "Ask an owner to add you with `/partnership co-owner`."
+        )
+    return level
 
 
 class PartnershipOption(app_commands.Transformer):

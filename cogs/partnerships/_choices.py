@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from core.vocabulary import PARTNER_TYPE_LABELS, STAGE_LABELS, Cadence, Stage, Visibility
+from core.vocabulary import (
+    AGREEMENT_LABELS,
+    PARTNER_TYPE_LABELS,
+    STAGE_LABELS,
+    Cadence,
+    Scope,
+    Stage,
+    Structure,
+    Visibility,
+)
 
 TYPE_CHOICES = [
     app_commands.Choice(name=label, value=kind.value) for kind, label in PARTNER_TYPE_LABELS.items()
@@ -19,6 +28,27 @@ VISIBILITY_CHOICES = [
     ),
 ]
 CADENCE_CHOICES = [app_commands.Choice(name=cadence.value, value=cadence.value) for cadence in Cadence]
+STRUCTURE_CHOICES = [
+    app_commands.Choice(name="Simple: one partner, one activity", value=Structure.SIMPLE.value),
+    app_commands.Choice(name="Complex: several partners or activities", value=Structure.COMPLEX.value),
+]
+SCOPE_CHOICES = [
+    app_commands.Choice(name="External: outside the Wikimedia movement", value=Scope.EXTERNAL.value),
+    app_commands.Choice(name="Internal: within the Wikimedia movement", value=Scope.INTERNAL.value),
+]
+AGREEMENT_CHOICES = [
+    app_commands.Choice(name=label, value=item.value) for item, label in AGREEMENT_LABELS.items()
+]
+# Metrics the seeds' partnerships report on; members may type their own.
+METRIC_SUGGESTIONS = [
+    "articles created or improved",
+    "files uploaded to Commons",
+    "Wikidata items",
+    "participants",
+    "events",
+    "new editors",
+    "pages transcribed on Wikisource",
+]
 GOAL_SUGGESTIONS = [
     "content",
     "funding",

@@ -1,62 +1,97 @@
-"""Modals for partnership records; the limits are shown in each field."""
+"""The text fields of the partnership forms; the limits are shown in each label."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from datetime import date
 
 import discord
 
 from cogs.partnerships import _validate as validate
-from core.ui import BaseModal
-from db.partnerships import PartnershipDraft
+from db.partnerships import Partnership
 
-FinishRegister = Callable[[discord.Interaction, PartnershipDraft, dict[str, str]], Awaitable[None]]
+TextInput = discord.ui.TextInput
 
 
-class RegisterModal(BaseModal, title="Describe the partnership"):
-    name: discord.ui.TextInput = discord.ui.TextInput(
+def _name(placeholder: str, default: str | None = None) -> TextInput:
+    return TextInput(
         custom_id="name",
         label=f"Partnership name (optional, ≤{validate.NAME_MAX})",
-        placeholder="e.g. Wikipedian in Residence at the National Museum",
+        placeholder=placeholder[:100],
+        default=default,
         required=False,
         max_length=validate.NAME_MAX,
     )
-    description: discord.ui.TextInput = discord.ui.TextInput(
+
+
+def _description(default: str | None = None) -> TextInput:
+    return TextInput(
         custom_id="description",
         label=f"Description (≤{validate.DESCRIPTION_MAX} characters)",
         style=discord.TextStyle.paragraph,
         placeholder="What you do together, for whom, and why",
+        default=default,
         required=False,
         max_length=validate.DESCRIPTION_MAX,
     )
-    meta_url: discord.ui.TextInput = discord.ui.TextInput(
-        custom_id="meta_url",
-        label="Meta-Wiki page (https://…, optional)",
-        required=False,
-        max_length=validate.URL_MAX,
-    )
-    agreement_url: discord.ui.TextInput = discord.ui.TextInput(
-        custom_id="agreement_url",
-        label="Agreement document (https://…, optional)",
-        required=False,
-        max_length=validate.URL_MAX,
-    )
-    end: discord.ui.TextInput = discord.ui.TextInput(
-        custom_id="end", label="End date (YYYY-MM-DD, optional)", required=False, max_length=10
+
+
+def _links(meta_url: str | None = None, agreement_url: str | None = None) -> list[TextInput]:
+    return [
+        TextInput(
+            custom_id="meta_url",
+            label="Meta-Wiki page (https://…, optional)",
+            default=meta_url,
+            required=False,
+            max_length=validate.URL_MAX,
+        ),
+        TextInput(
+            custom_id="agreement_url",
+            label="Agreement document (https://…, optional)",
+            default=agreement_url,
+            required=False,
+            max_length=validate.URL_MAX,
+        ),
+    ]
+
+
+def _end(default: str | None = None, *, required: bool = False) -> TextInput:
+    return TextInput(
+        custom_id="end",
+        label="End date (YYYY-MM-DD" + (")" if required else ", optional)"),
+        default=default,
+        required=required,
+        max_length=10,
     )
 
-    def __init__(self, finish: FinishRegister, draft: PartnershipDraft) -> None:
-        super().__init__()
-        self.finish = finish
-        self.draft = draft
-        self.name.placeholder = draft.partner_name[:100]
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        form = {
-            "name": self.name.value,
-            "description": self.description.value,
-            "meta_url": self.meta_url.value,
-            "agreement_url": self.agreement_url.value,
-            "end": self.end.value,
-        }
-        await self.finish(interaction, self.draft, form)
+def register_fields(partner_name: str) -> list[TextInput]:
+    return [_name(f"e.g. Wikipedian in Residence at {partner_name}"), _description(), *_links(), _end()]
+
+
+def edit_fields(record: Partnership) -> list[TextInput]:
+    """The long fields, filled with what the record holds now."""
+    return [
+        _name(record.partner_name, record.name),
+        _description(record.description or None),
+        *_links(record.meta_url, record.agreement_url),
+    ]
+
+
+def close_fields(record: Partnership, today: date) -> list[TextInput]:
+    return [
+        TextInput(
+            custom_id="outcome",
+            label=f"Outcome: what came of it (≤{validate.OUTCOME_MAX})",
+            style=discord.TextStyle.paragraph,
+            placeholder="e.g. 1,200 images on Commons; the museum now runs its own edit-a-thons",
+            max_length=validate.OUTCOME_MAX,
+        ),
+        TextInput(
+            custom_id="lessons",
+            label=f"Lessons for others (≤{validate.LESSONS_MAX})",
+            style=discord.TextStyle.paragraph,
+            placeholder="What worked, what you'd do differently",
+            max_length=validate.LESSONS_MAX,
+        ),
+        _end((record.end_date or today).isoformat(), required=True),
+    ]

@@ -16,10 +16,11 @@ from cogs.partnerships._choices import (
     VISIBILITY_CHOICES,
     goal_choices,
 )
-from cogs.partnerships._forms import RegisterModal
+from cogs.partnerships._forms import register_fields
 from cogs.partnerships._group import group
 from cogs.partnerships._render import partnership_embed
 from core.replies import respond
+from core.ui import FormModal
 from core.vocabulary import Cadence, PartnerType, Stage, Visibility, default_cadence, scope_for
 from db import partnerships
 from db.partnerships import PartnershipDraft
@@ -75,7 +76,14 @@ class RegisterCommands(PartnershipCommands):
             self.bot.database, draft.guild_id, draft.owner_id, partner_name
         ):
             raise validate.duplicate_error(partner_name)
-        await interaction.response.send_modal(RegisterModal(self.finish_register, draft))
+
+        async def finish(submitted: discord.Interaction, form: dict[str, str]) -> None:
+            await self.finish_register(submitted, draft, form)
+
+        form = FormModal(
+            title="Describe the partnership", fields=register_fields(partner_name), finish=finish
+        )
+        await interaction.response.send_modal(form)
 
     async def finish_register(
         self, interaction: discord.Interaction, draft: PartnershipDraft, form: dict[str, str]

@@ -10,6 +10,7 @@ from core.clock import discord_timestamp
 from core.text import shorten
 from core.vocabulary import AGREEMENT_LABELS, GOAL_LABELS, HEALTH_LABELS, PARTNER_TYPE_LABELS, STAGE_LABELS
 from db.areas import Area
+from db.partnership_finder import HIT_END, HIT_START, PAGE_SIZE, Page
 from db.partnerships import Partnership, PartnershipDetail, Target
 
 STAGE_COLOURS = {
@@ -112,3 +113,38 @@ def choice_label(record: Partnership) -> str:
     """How a partnership appears in autocomplete (at most 100 characters)."""
     lock = "🔒 " if record.confidential else ""
     return shorten(f"{lock}{record.name} · {STAGE_LABELS[record.stage]} (#{record.id})", 100)
+
+
+def list_line(record: Partnership, taxonomy: dict[str, Area]) -> str:
+    """One partnership in a list: name, type, stage, owners, region, areas."""
+    lock = " 🔒" if record.confidential else ""
+    owners = people(record.owner_ids) if record.owner_ids else "orphaned"
+    where = f" · {record.region}" if record.region else ""
+    return (
+        f"**#{record.id} {escape(record.name)}**{lock} · {PARTNER_TYPE_LABELS[record.partner_type]}"
+        f" · {STAGE_LABELS[record.stage]} · {owners}{where}"
+    )
+
+
+def escape(text: str) -> str:
+    """Member text shown inside our own markdown."""
+    return discord.utils.escape_markdown(text)
+
+
+def highlighted(snippet: str) -> str:
+    """An FTS snippet with its matched words in bold, the rest escaped."""
+    text = escape(snippet).replace(HIT_START, "**").replace(HIT_END, "**")
+    return " ".join(text.split())
+
+
+def results_embed(title: str, page: Page, lines: list[str], *, empty: str, footer: str = "") -> discord.Embed:
+    """A page of partnerships with the total, so members know how much there is."""
+    embed = discord.Embed(title=title, colour=discord.Colour.blurple())
+    if not page.items:
+        embed.description = empty
+        return embed
+    first = page.page * PAGE_SIZE + 1
+    embed.description = shorten("\n".join(lines), 4096)
+    shown = f"{first}–{first + len(page.items) - 1} of {page.total}"
+    embed.set_footer(text=" · ".join(filter(None, (f"Showing {shown}", footer))))
+    return embed

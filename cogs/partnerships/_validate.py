@@ -5,12 +5,13 @@ Discord-free: every function takes text and returns a value or raises ``UserErro
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import date
 
 from core.errors import UserError
-from core.vocabulary import Goal
+from core.vocabulary import WIKIMEDIA_PROJECTS, Goal
 from db.areas import Area
 
 # Limits shown in the forms and the README.
@@ -127,3 +128,55 @@ def duplicate_error(partner_name: str) -> UserError:
         f"You already have a partnership with “{partner_name}”. Update it with `/partnership edit`, "
         "or register it under a different partner name."
     )
+
+
+METRIC_MAX = 40
+UNIT_MAX = 20
+TARGETS_MAX = 10
+CO_OWNERS_MAX = 10
+OUTCOME_MAX = 1000
+LESSONS_MAX = 1500
+CLEAR_WORDS = frozenset({"none", "-", "clear"})
+
+
+def clears(value: str | None) -> bool:
+    """Members clear an optional field by writing ``none``."""
+    return value is not None and value.strip().casefold() in CLEAR_WORDS
+
+
+def parse_projects(value: str | None) -> tuple[str, ...]:
+    """Comma-separated Wikimedia projects, spelled as in ``WIKIMEDIA_PROJECTS`` (any case)."""
+    known = {project.casefold(): project for project in WIKIMEDIA_PROJECTS}
+    result: list[str] = []
+    for raw in (value or "").split(","):
+        word = raw.strip()
+        if not word:
+            continue
+        project = known.get(word.casefold())
+        if project is None:
+            raise UserError(
+                f"“{word[:40]}” isn't a Wikimedia project. Choose from: {', '.join(WIKIMEDIA_PROJECTS)}."
+            )
+        if project not in result:
+            result.append(project)
+    return tuple(result)
+
+
+def follow_up_date(value: str | None, *, today: date) -> date | None:
+    """A follow-up date: a real date, not in the past."""
+    chosen = parse_date(value, field="Follow-up date")
+    if chosen is not None and chosen < today:
+        raise UserError(
+            f"The follow-up date {chosen.isoformat()} is in the past; today is {today.isoformat()}."
+        )
+    return chosen
+
+
+def amount(value: float | None, *, field: str, positive: bool = False) -> float | None:
+    """A target figure: finite, not negative (or above zero when ``positive``)."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        rule = "above 0" if positive else "0 or more"
+        raise UserError(f"{field} must be a number {rule} (got {value:g}).")
+    return value
