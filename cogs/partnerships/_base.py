@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from core.vocabulary import WIKIMEDIA_PROJECTS
 from db import areas
 
 if TYPE_CHECKING:
@@ -23,15 +24,30 @@ class PartnershipCommands:
 
     async def area_choices(self, current: str) -> list[app_commands.Choice[str]]:
         """Autocomplete for a comma-separated list of areas: completes the word being typed."""
-        done, _, typing = current.rpartition(",")
-        prefix = f"{done.strip()}, " if done.strip() else ""
-        word = typing.strip().casefold()
-        options = []
-        for area in (await self.taxonomy()).values():
-            if not word or word in area.label.casefold() or any(word in synonym for synonym in area.synonyms):
-                value = (prefix + area.label)[:100]
-                options.append(app_commands.Choice(name=value, value=value))
-        return options[:25]
+        return list_choices(
+            current,
+            [
+                (area.label, (area.label.casefold(), *area.synonyms))
+                for area in (await self.taxonomy()).values()
+            ],
+        )
+
+
+def list_choices(current: str, options: list[tuple[str, tuple[str, ...]]]) -> list[app_commands.Choice[str]]:
+    """Complete the last item of a comma-separated list: ``options`` are (name, words it matches)."""
+    done, _, typing = current.rpartition(",")
+    prefix = f"{done.strip()}, " if done.strip() else ""
+    word = typing.strip().casefold()
+    found = []
+    for name, words in options:
+        if not word or any(word in candidate for candidate in words):
+            value = (prefix + name)[:100]
+            found.append(app_commands.Choice(name=value, value=value))
+    return found[:25]
+
+
+def project_choices(current: str) -> list[app_commands.Choice[str]]:
+    return list_choices(current, [(project, (project.casefold(),)) for project in WIKIMEDIA_PROJECTS])
 
 
 def guild_of(interaction: discord.Interaction) -> int:

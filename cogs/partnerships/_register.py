@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from cogs.partnerships import _validate as validate
-from cogs.partnerships._base import PartnershipCommands, guild_of
+from cogs.partnerships._base import PartnershipCommands, guild_of, project_choices
 from cogs.partnerships._choices import (
     CADENCE_CHOICES,
     STAGE_CHOICES,
@@ -38,6 +38,7 @@ class RegisterCommands(PartnershipCommands):
         region=f"Region or country (up to {validate.REGION_MAX} characters)",
         start="Start date, YYYY-MM-DD",
         cadence="How often you'd like a check-in (default: monthly when active)",
+        projects="Wikimedia projects involved, comma-separated (e.g. Commons, Wikidata)",
     )
     @app_commands.choices(
         type=TYPE_CHOICES, stage=STAGE_CHOICES, visibility=VISIBILITY_CHOICES, cadence=CADENCE_CHOICES
@@ -54,6 +55,7 @@ class RegisterCommands(PartnershipCommands):
         region: str | None = None,
         start: str | None = None,
         cadence: app_commands.Choice[str] | None = None,
+        projects: str | None = None,
     ) -> None:
         partner_name = validate.required_text(partner, field="Partner name", limit=validate.PARTNER_NAME_MAX)
         partner_type = PartnerType(type.value)
@@ -71,6 +73,7 @@ class RegisterCommands(PartnershipCommands):
             areas=validate.parse_areas(areas, (await self.taxonomy()).values()),
             region=validate.text(region, field="Region", limit=validate.REGION_MAX),
             start_date=validate.parse_date(start, field="Start date"),
+            projects=validate.parse_projects(projects),
         )
         if await partnerships.owner_has_partner(
             self.bot.database, draft.guild_id, draft.owner_id, partner_name
@@ -118,6 +121,12 @@ class RegisterCommands(PartnershipCommands):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await self.area_choices(current)
+
+    @register.autocomplete("projects")
+    async def register_projects_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return project_choices(current)
 
     @register.autocomplete("goals")
     async def register_goals_autocomplete(

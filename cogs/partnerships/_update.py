@@ -15,7 +15,7 @@ from discord import app_commands
 
 from cogs.partnerships import _validate as validate
 from cogs.partnerships._access import VisiblePartnership, ensure_can_change, parse_reference, viewer_for
-from cogs.partnerships._base import PartnershipCommands, guild_of
+from cogs.partnerships._base import PartnershipCommands, guild_of, project_choices
 from cogs.partnerships._choices import (
     AGREEMENT_CHOICES,
     CADENCE_CHOICES,
@@ -38,7 +38,6 @@ from core.ui import FormModal
 from core.vocabulary import (
     AGREEMENT_LABELS,
     STAGE_LABELS,
-    WIKIMEDIA_PROJECTS,
     AgreementItem,
     Cadence,
     PartnerType,
@@ -272,14 +271,7 @@ class UpdateCommands(PartnershipCommands):
     async def edit_projects_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        done, _, typing = current.rpartition(",")
-        prefix = f"{done.strip()}, " if done.strip() else ""
-        word = typing.strip().casefold()
-        return [
-            app_commands.Choice(name=prefix + project, value=prefix + project)
-            for project in WIKIMEDIA_PROJECTS
-            if word in project.casefold()
-        ][:25]
+        return project_choices(current)
 
     # --------------------------------------------------------------------- stage
     @group.command(name="stage", description="Move a partnership to another stage (to conclude, use close)")

@@ -44,6 +44,7 @@ async def test_register_opens_a_form_then_writes_the_record(community: Community
         areas="museums, Wikidata, oral traditions",
         region="Ghana",
         start="2026-01-15",
+        projects="commons, Wikidata",
     )
     assert result.ephemeral
     assert "Registered **WiR at the National Museum**" in result.response.content
@@ -63,6 +64,7 @@ async def test_register_opens_a_form_then_writes_the_record(community: Community
     assert stored.areas == ("glam", "oral traditions", "wikidata")
     assert stored.end_date.isoformat() == "2027-06-30"  # type: ignore[union-attr]
     assert stored.scope.value == "external"
+    assert stored.projects == ("Commons", "Wikidata")
     timeline = await community.bot.database.fetch_all("SELECT kind, author_id FROM partnership_timeline")
     assert [(row["kind"], row["author_id"]) for row in timeline] == [("created", mina.id)]
 
@@ -83,6 +85,7 @@ async def test_bad_inputs_write_nothing(community: Community) -> None:
         ({"partner": "x" * 101}, "the limit is 100"),
         ({"region": "r" * 61}, "the limit is 60"),
         ({"areas": ",".join(f"tag{i}" for i in range(9))}, "choose at most 8"),
+        ({"projects": "Wikipedia, Facebook"}, "“Facebook” isn't a Wikimedia project"),
     ]
     for options, message in cases:
         result = await mina.slash(community.general, "partnership register", **{**BASE, **options})
@@ -163,3 +166,11 @@ async def test_autocomplete_puts_my_partnerships_first_and_caps_at_25(community:
     choices = await mina.autocomplete(community.general, "partnership show", "partnership", "")
     assert len(choices) == 25
     assert choices[0]["name"].startswith("Mina's Library")
+
+
+async def test_list_options_complete_the_word_being_typed(community: Community) -> None:
+    mina = community.member
+    projects = await mina.autocomplete(community.general, "partnership register", "projects", "Commons, wikid")
+    assert [choice["value"] for choice in projects] == ["Commons, Wikidata"]
+    areas = await mina.autocomplete(community.general, "partnership register", "areas", "museums")
+    assert [choice["value"] for choice in areas] == ["GLAM (galleries, libraries, archives, museums)"]
