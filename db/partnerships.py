@@ -392,3 +392,72 @@ async def autocomplete(
         {"guild": guild_id, "pattern": pattern, "limit": limit, **_viewer_params(viewer)},
     )
     return [_from_row(row) for row in rows]
+
+
+# --- A member's share of the registry: /profile show counts it, /profile export lists it. ---
+
+# Partnerships (alias ``p``) that :member owns or co-owns.
+_MEMBER_OF = (
+    "(p.owner_id = :member OR EXISTS (SELECT 1 FROM partnership_co_owners m"
+    " WHERE m.partnership_id = p.id AND m.user_id = :member))"
+)
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    owned: int
+    co_owned: int
+
+
+@dataclass(frozen=True)
+class AuthoredEntry:
+    """A timeline entry a member wrote; ``partnership_name`` is None when they may no longer see it."""
+
+    partnership_id: int
+    partnership_name: str | None
+    entry: TimelineEntry
+
+
+async def count_for_member(database: Database, guild_id: int, member_id: int, viewer: Viewer) -> MemberCounts:
+    """How many partnerships ``member_id`` owns and co-owns, counting only those ``viewer`` may see."""
+    row = await database.fetch_one(
+        "SELECT"
+        " coalesce(sum(p.owner_id = :member), 0) AS owned,"
+        " coalesce(sum(p.owner_id IS NOT :member), 0) AS co_owned"
+        f" FROM partnerships p WHERE p.guild_id = :guild AND {_VISIBLE} AND {_MEMBER_OF}",
+        {"guild": guild_id, "member": member_id, **_viewer_params(viewer)},
+    )
+    assert row is not None
+    return MemberCounts(owned=row["owned"], co_owned=row["co_owned"])
+
+
+async def of_member(database: Database, guild_id: int, member_id: int) -> list[Partnership]:
+    """Every partnership the member owns or co-owns (they may see all of them), oldest first."""
+    rows = await database.fetch_all(
+        f"SELECT {_COLUMNS} FROM partnerships p WHERE p.guild_id = :guild AND {_MEMBER_OF} ORDER BY p.id",
+        {"guild": guild_id, "member": member_id},
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def authored_by(
+    database: Database, guild_id: int, author_id: int, viewer: Viewer
+) -> list[AuthoredEntry]:
+    """Timeline entries ``author_id`` wrote here, oldest first; named only where ``viewer`` may see."""
+    rows = await database.fetch_all(
+        f"SELECT t.partnership_id, CASE WHEN {_VISIBLE} THEN p.name END AS partnership_name,"
+        " t.kind, t.author_id, t.at, t.summary, t.note"
+        " FROM partnership_timeline t JOIN partnerships p ON p.id = t.partnership_id"
+        " WHERE p.guild_id = :guild AND t.author_id = :author ORDER BY t.at, t.id",
+        {"guild": guild_id, "author": author_id, **_viewer_params(viewer)},
+    )
+    return [
+        AuthoredEntry(
+            row["partnership_id"],
+            row["partnership_name"],
+            TimelineEntry(
+                row["kind"], row["author_id"], from_storage(row["at"]), row["summary"], row["note"]
+            ),
+        )
+        for row in rows
+    ]
