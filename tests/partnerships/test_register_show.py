@@ -170,7 +170,9 @@ async def test_autocomplete_puts_my_partnerships_first_and_caps_at_25(community:
 
 async def test_list_options_complete_the_word_being_typed(community: Community) -> None:
     mina = community.member
-    projects = await mina.autocomplete(community.general, "partnership register", "projects", "Commons, wikid")
+    projects = await mina.autocomplete(
+        community.general, "partnership register", "projects", "Commons, wikid"
+    )
     assert [choice["value"] for choice in projects] == ["Commons, Wikidata"]
     areas = await mina.autocomplete(community.general, "partnership register", "areas", "museums")
     assert [choice["value"] for choice in areas] == ["GLAM (galleries, libraries, archives, museums)"]
