@@ -25,3 +25,7 @@ def pack_lines(lines: Iterable[str], limit: int) -> Iterator[str]:
         size += extra
     if chunk:
         yield "\n".join(chunk)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"

@@ -1,0 +1,156 @@
+"""Bulk reads and writes for /partnership export and import.
+
+Export reads every record of a guild the viewer may see (the one rule, ``_VISIBLE``), with the
+targets and agreement checklist around it. Import writes many records in ONE transaction: if any
+row fails (say a duplicate registered since the preview), nothing at all is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.clock import to_storage
+from core.vocabulary import AgreementItem, Health
+from db import partnership_changes as changes
+from db.database import Database
+from db.partnerships import (
+    _COLUMNS,
+    _VISIBLE,
+    DuplicatePartnership,
+    Partnership,
+    PartnershipDraft,
+    Target,
+    Viewer,
+    _from_row,
+    _viewer_params,
+    insert,
+    refresh_search,
+)
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """A record with the parts of it that live in other tables."""
+
+    partnership: Partnership
+    targets: tuple[Target, ...] = ()
+    agreement_done: tuple[AgreementItem, ...] = ()
+
+    @property
+    def confidential(self) -> bool:
+        return self.partnership.confidential
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One valid row of an import file: a draft plus what ``insert`` does not write."""
+
+    row_number: int
+    draft: PartnershipDraft
+    co_owner_ids: tuple[int, ...] = ()
+    targets: tuple[Target, ...] = ()
+    agreement_done: tuple[AgreementItem, ...] = ()
+    health: Health | None = None
+    last_checkin_at: datetime | None = None
+    outcome: str | None = None
+    lessons: str | None = None
+
+
+class ImportConflict(Exception):
+    """A row could not be written; the whole import was rolled back."""
+
+    def __init__(self, row: ImportRow) -> None:
+        super().__init__(f"row {row.row_number}")
+        self.row = row
+
+
+async def export_records(database: Database, guild_id: int, viewer: Viewer) -> list[ExportRecord]:
+    """Every record of the guild that ``viewer`` may see, oldest first, from one snapshot."""
+    async with database.read() as tx:
+        rows = await tx.fetch_all(
+            f"SELECT {_COLUMNS} FROM partnerships p WHERE p.guild_id = :guild AND {_VISIBLE} ORDER BY p.id",
+            {"guild": guild_id, **_viewer_params(viewer)},
+        )
+        target_rows = await tx.fetch_all(
+            "SELECT t.partnership_id, t.metric, t.target, t.current, t.unit FROM partnership_targets t"
+            " JOIN partnerships p ON p.id = t.partnership_id WHERE p.guild_id = ?"
+            " ORDER BY t.partnership_id, t.metric",
+            (guild_id,),
+        )
+        agreement_rows = await tx.fetch_all(
+            "SELECT a.partnership_id, a.item FROM partnership_agreement a"
+            " JOIN partnerships p ON p.id = a.partnership_id WHERE p.guild_id = ? AND a.done",
+            (guild_id,),
+        )
+    targets: dict[int, list[Target]] = {}
+    for row in target_rows:
+        targets.setdefault(row["partnership_id"], []).append(
+            Target(row["metric"], row["target"], row["current"], row["unit"])
+        )
+    done: dict[int, set[AgreementItem]] = {}
+    for row in agreement_rows:
+        done.setdefault(row["partnership_id"], set()).add(AgreementItem(row["item"]))
+    return [
+        ExportRecord(
+            partnership=record,
+            targets=tuple(targets.get(record.id, ())),
+            agreement_done=tuple(item for item in AgreementItem if item in done.get(record.id, ())),
+        )
+        for record in map(_from_row, rows)
+    ]
+
+
+async def owner_partner_keys(database: Database, guild_id: int) -> set[tuple[int, str]]:
+    """(owner, casefolded partner name) of every owned record: what an import must not repeat."""
+    rows = await database.fetch_all(
+        "SELECT owner_id, partner_name FROM partnerships WHERE guild_id = ? AND owner_id IS NOT NULL",
+        (guild_id,),
+    )
+    return {(row["owner_id"], row["partner_name"].casefold()) for row in rows}
+
+
+async def import_rows(
+    database: Database, rows: list[ImportRow], *, at: datetime, author_id: int
+) -> list[int]:
+    """Create every row, or none: raises ImportConflict naming the first row that failed."""
+    created: list[int] = []
+    async with database.transaction() as tx:
+        for row in rows:
+            try:
+                partnership_id = await insert(tx, row.draft, at=at, kind="imported", author_id=author_id)
+            except DuplicatePartnership:
+                raise ImportConflict(row) from None
+            for user_id in row.co_owner_ids:
+                await changes.add_co_owner(tx, partnership_id, user_id)
+            for target in row.targets:
+                await changes.save_target(
+                    tx,
+                    partnership_id,
+                    target.metric,
+                    target=target.target,
+                    current=target.current,
+                    unit=target.unit,
+                    at=at,
+                )
+            for item in row.agreement_done:
+                await changes.save_agreement_item(
+                    tx, partnership_id, item, done=True, note=None, author_id=author_id, at=at
+                )
+            if row.outcome or row.lessons:
+                await changes.set_columns(
+                    tx, partnership_id, {"outcome": row.outcome, "lessons": row.lessons}
+                )
+                await refresh_search(tx, partnership_id)  # insert indexed the record before its lessons
+            if row.health or row.last_checkin_at:
+                # Check-in state, carried over as it was: not something a member edits.
+                await tx.execute(
+                    "UPDATE partnerships SET health = ?, last_checkin_at = ? WHERE id = ?",
+                    (
+                        row.health.value if row.health else None,
+                        to_storage(row.last_checkin_at) if row.last_checkin_at else None,
+                        partnership_id,
+                    ),
+                )
+            created.append(partnership_id)
+    return created
