@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 
 def intents() -> discord.Intents:
-    """Only what features need: guilds, and members to notice an owner who left the server."""
-    return discord.Intents(guilds=True, members=True)
+    """Only what features need: guilds; members to notice an owner who left the server; guild
+    messages so clinics see who wrote in their threads when (not what: no message content)."""
+    return discord.Intents(guilds=True, members=True, guild_messages=True)
 
 
 class PartnershipsTree(app_commands.CommandTree):

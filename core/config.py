@@ -44,6 +44,9 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "tick_seconds": Setting(int, 60, "a whole number of seconds between 1 and 3600"),
         "timezone": Setting(str, "UTC", "an IANA timezone name such as 'Europe/Berlin'"),
     },
+    "clinics": {
+        "weekly_ping_cap": Setting(int, 3, "a whole number of pings between 0 and 50"),
+    },
 }
 
 
@@ -54,12 +57,13 @@ class Config:
     database_path: Path = Path("data/partnerships.sqlite3")
     tick_seconds: int = 60
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    clinic_weekly_ping_cap: int = 3  # pings per member per 7 days from clinic suggestions
 
     def __repr__(self) -> str:  # never let the token reach a log line or traceback
         return (
             f"Config(token={'<set>' if self.token else '<missing>'}, guild_ids={self.guild_ids}, "
             f"database_path={self.database_path}, tick_seconds={self.tick_seconds}, "
-            f"timezone={self.timezone.key})"
+            f"timezone={self.timezone.key}, clinic_weekly_ping_cap={self.clinic_weekly_ping_cap})"
         )
 
 
@@ -128,6 +132,13 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             f"got {timezone_name!r}"
         ) from None
 
+    weekly_ping_cap = _value(values, "clinics", "weekly_ping_cap")
+    if not 0 <= weekly_ping_cap <= 50:
+        raise ConfigError(
+            "[clinics] weekly_ping_cap: expected a whole number of pings between 0 and 50, "
+            f"got {weekly_ping_cap}"
+        )
+
     token = environ.get(TOKEN_ENV) or _value(values, "discord", "token")
     return Config(
         token=token.strip(),
@@ -135,6 +146,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         database_path=Path(_value(values, "database", "path")),
         tick_seconds=tick_seconds,
         timezone=timezone,
+        clinic_weekly_ping_cap=weekly_ping_cap,
     )
 
 

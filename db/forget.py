@@ -91,6 +91,35 @@ STEPS: tuple[Step, ...] = (
         ("agreement checklist item you updated", "agreement checklist items you updated"),
         "kept, without your name",
     ),
+    # The expertise directory: declared areas (their search words go with them, by trigger), ping opt-in.
+    Step(
+        "DELETE FROM member_expertise WHERE guild_id = :guild AND user_id = :user",
+        "expertise",
+        ("area of expertise", "areas of expertise"),
+        "deleted (areas, levels and notes)",
+    ),
+    Step("DELETE FROM expertise_availability WHERE guild_id = :guild AND user_id = :user"),
+    # Clinics: pings and credits are about the member; clinics stay for the lessons.
+    Step(
+        "DELETE FROM clinic_pings WHERE guild_id = :guild AND user_id = :user",
+        "clinic_pings",
+        ("clinic ping record", "clinic ping records"),
+        "deleted",
+    ),
+    Step(
+        "DELETE FROM clinic_credits WHERE guild_id = :guild AND helper_id = :user",
+        "clinic_credits",
+        ("clinic credit you received", "clinic credits you received"),
+        "deleted",
+    ),
+    Step("UPDATE clinic_credits SET credited_by = NULL WHERE guild_id = :guild AND credited_by = :user"),
+    Step(
+        "UPDATE clinics SET asker_id = NULL WHERE guild_id = :guild AND asker_id = :user",
+        "clinics_asked",
+        ("clinic you opened", "clinics you opened"),
+        "kept for the lessons, without your name",
+    ),
+    Step("UPDATE clinics SET resolved_by = NULL WHERE guild_id = :guild AND resolved_by = :user"),
 )
 
 

@@ -116,16 +116,12 @@ async def _search(
 
 async def search(database: Database, guild_id: int, viewer: Viewer, text: str, *, page: int = 0) -> Page:
     """Ranked full-text search; if no record has every word, records with any of them."""
-    strict = fts.match_expression(text, require_all=True)
-    if strict is None:
+    found = await fts.every_word_then_any(
+        text, lambda match: _search(database, guild_id, viewer, match, page)
+    )
+    if found is None:
         return Page([], 0, page, {})
-    total, rows = await _search(database, guild_id, viewer, strict, page)
-    broadened = False
-    if total == 0 and len(fts.terms(text)) > 1:
-        loose = fts.match_expression(text, require_all=False)
-        assert loose is not None
-        total, rows = await _search(database, guild_id, viewer, loose, page)
-        broadened = total > 0
+    total, rows, broadened = found
     return Page(
         [_from_row(row) for row in rows],
         total,

@@ -1,0 +1,251 @@
+"""The expertise directory's records: declared areas, availability, the term index, and counts.
+
+Every partnership read goes through the registry's one visibility rule (``_VISIBLE``): a
+confidential partnership is never shown or counted for a viewer who may not see it. The evidence
+behind "who knows X" is in ``db/expertise_evidence.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from core.clock import from_storage, to_storage
+from db.database import Database
+from db.partnerships import _COLUMNS, _VISIBLE, Partnership, Viewer, _from_row, _viewer_params
+
+
+class ExpertiseLevel(StrEnum):
+    LEARNING = "learning"
+    PRACTITIONER = "practitioner"
+    EXPERT = "expert"
+
+
+class TooManyAreas(Exception):
+    """The member already lists the most areas allowed."""
+
+
+@dataclass(frozen=True)
+class Declaration:
+    user_id: int
+    area: str  # taxonomy slug or free area
+    level: ExpertiseLevel
+    note: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """Who may appear in an answer (only fields members share are ever compared)."""
+
+    region: str | None = None  # a substring of the member's shared region
+    language: str | None = None  # a substring of the member's shared languages
+    affiliated_only: bool = False  # only members who share an affiliation
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # 'area' or 'type'
+    key: str  # area slug or partner type value
+    term: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A phrase of the query, as an FTS5 expression, and where it sits in the query."""
+
+    start: int
+    length: int
+    expression: str
+
+
+@dataclass(frozen=True)
+class TermHit:
+    start: int
+    length: int
+    kind: str
+    key: str
+    term: str
+
+
+# --- declarations and availability -----------------------------------------------------------
+
+
+async def declare(
+    database: Database,
+    guild_id: int,
+    user_id: int,
+    area: str,
+    level: ExpertiseLevel,
+    note: str,
+    *,
+    at: datetime,
+    max_areas: int,
+) -> bool:
+    """Add or update one area; return True when it is new. Raises TooManyAreas past ``max_areas``."""
+    async with database.transaction() as tx:
+        exists = await tx.fetch_value(
+            "SELECT 1 FROM member_expertise WHERE guild_id = ? AND user_id = ? AND area = ?",
+            (guild_id, user_id, area),
+        )
+        if exists is None:
+            count = await tx.fetch_value(
+                "SELECT count(*) FROM member_expertise WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            if count >= max_areas:
+                raise TooManyAreas(area)
+        await tx.execute(
+            "INSERT INTO member_expertise (guild_id, user_id, area, level, note, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id, area)"
+            " DO UPDATE SET level = excluded.level, note = excluded.note, updated_at = excluded.updated_at",
+            (guild_id, user_id, area, level.value, note, to_storage(at)),
+        )
+    return exists is None
+
+
+async def withdraw(database: Database, guild_id: int, user_id: int, area: str) -> bool:
+    """Remove one of the member's areas; False when they didn't list it."""
+    async with database.transaction() as tx:
+        changed = await tx.changes(
+            "DELETE FROM member_expertise WHERE guild_id = ? AND user_id = ? AND area = ?",
+            (guild_id, user_id, area),
+        )
+    return changed > 0
+
+
+async def declarations(database: Database, guild_id: int, user_id: int) -> list[Declaration]:
+    """The member's areas, strongest level first."""
+    rows = await database.fetch_all(
+        "SELECT user_id, area, level, note, updated_at FROM member_expertise"
+        " WHERE guild_id = ? AND user_id = ?"
+        " ORDER BY CASE level WHEN 'expert' THEN 0 WHEN 'practitioner' THEN 1 ELSE 2 END, area",
+        (guild_id, user_id),
+    )
+    return [
+        Declaration(
+            row["user_id"],
+            row["area"],
+            ExpertiseLevel(row["level"]),
+            row["note"],
+            from_storage(row["updated_at"]),
+        )
+        for row in rows
+    ]
+
+
+async def set_available(
+    database: Database, guild_id: int, user_id: int, available: bool, *, at: datetime
+) -> None:
+    async with database.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO expertise_availability (guild_id, user_id, available, updated_at)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id)"
+            " DO UPDATE SET available = excluded.available, updated_at = excluded.updated_at",
+            (guild_id, user_id, int(available), to_storage(at)),
+        )
+
+
+async def is_available(database: Database, guild_id: int, user_id: int) -> bool:
+    value = await database.fetch_value(
+        "SELECT available FROM expertise_availability WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return bool(value)
+
+
+# --- the words that name areas and partner types ---------------------------------------------
+
+
+async def load_terms(database: Database, terms: Iterable[Term]) -> None:
+    """Replace the term index (one transaction: a query never sees it half-built)."""
+    async with database.transaction() as tx:
+        await tx.execute("DELETE FROM expertise_terms")
+        await tx.execute_many(
+            "INSERT INTO expertise_terms (kind, key, term) VALUES (?, ?, ?)",
+            [(term.kind, term.key, term.term) for term in terms],
+        )
+
+
+def terms_query(probes: Sequence[Probe]) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of ``match_terms`` (one FTS5 lookup per probe, in one statement)."""
+    parts = []
+    params: dict[str, Any] = {}
+    for index, probe in enumerate(probes):
+        parts.append(
+            f"SELECT {probe.start} AS start, {probe.length} AS length, kind, key, term"
+            f" FROM expertise_terms WHERE expertise_terms MATCH :probe{index}"
+        )
+        params[f"probe{index}"] = probe.expression
+    return " UNION ALL ".join(parts), params
+
+
+async def match_terms(database: Database, probes: Sequence[Probe]) -> list[TermHit]:
+    """Every term that begins with one of the probes' phrases (the caller keeps whole-term matches)."""
+    if not probes:
+        return []
+    sql, params = terms_query(probes)
+    rows = await database.fetch_all(sql, params)
+    return [TermHit(row["start"], row["length"], row["kind"], row["key"], row["term"]) for row in rows]
+
+
+async def members_per_area(
+    database: Database, guild_id: int, *, only: Sequence[int] | None = None
+) -> dict[str, int]:
+    """How many members declared each taxonomy area (``only``: counting just these members)."""
+    rows = await database.fetch_all(
+        "SELECT area, count(*) AS members FROM member_expertise"
+        " WHERE guild_id = :guild AND area IN (SELECT slug FROM areas)"
+        " AND (:only IS NULL OR user_id IN (SELECT value FROM json_each(:only)))"
+        " GROUP BY area",
+        {"guild": guild_id, "only": None if only is None else json.dumps(list(only))},
+    )
+    return {row["area"]: row["members"] for row in rows}
+
+
+async def members_with_expertise(database: Database, guild_id: int) -> list[int]:
+    """Everyone in the guild who declared at least one area."""
+    rows = await database.fetch_all(
+        "SELECT DISTINCT user_id FROM member_expertise WHERE guild_id = ?", (guild_id,)
+    )
+    return [row["user_id"] for row in rows]
+
+
+async def partnerships_per_area(database: Database, guild_id: int, viewer: Viewer) -> dict[str, int]:
+    """How many partnerships the viewer may see carry each area tag."""
+    rows = await database.fetch_all(
+        "SELECT a.area, count(*) AS total FROM partnerships p"
+        " CROSS JOIN partnership_areas a ON a.partnership_id = p.id"  # this guild's rows only
+        f" WHERE p.guild_id = :guild AND {_VISIBLE} GROUP BY a.area",
+        {"guild": guild_id, **_viewer_params(viewer)},
+    )
+    return {row["area"]: row["total"] for row in rows}
+
+
+async def open_clinics_per_area(database: Database, guild_id: int) -> dict[str, int]:
+    """Open clinics per area slug (served by the index ``clinics_guild_status``)."""
+    rows = await database.fetch_all(
+        "SELECT area, count(*) AS open FROM clinics WHERE guild_id = ? AND status = 'open' GROUP BY area",
+        (guild_id,),
+    )
+    return {row["area"]: row["open"] for row in rows}
+
+
+async def visible_partnerships_of(
+    database: Database, guild_id: int, viewer: Viewer, user_id: int, *, limit: int
+) -> list[Partnership]:
+    """Partnerships ``user_id`` owns or co-owns that the viewer may see, most recently updated first."""
+    rows = await database.fetch_all(
+        f"SELECT {_COLUMNS} FROM partnerships p"
+        f" WHERE p.guild_id = :guild AND {_VISIBLE}"
+        " AND (p.owner_id = :member OR p.id IN (SELECT partnership_id FROM partnership_co_owners"
+        "      WHERE user_id = :member))"
+        " ORDER BY p.updated_at DESC, p.id DESC LIMIT :limit",
+        {"guild": guild_id, "member": user_id, "limit": limit, **_viewer_params(viewer)},
+    )
+    return [_from_row(row) for row in rows]
