@@ -18,7 +18,8 @@ from typing import Any
 from core.clock import from_storage, to_storage
 from db import fts
 from db.database import Database, Params, Transaction
-from db.partnership_finder import HIT_END, HIT_START, PAGE_SIZE
+from db.paging import PAGE_SIZE, Page
+from db.partnership_finder import HIT_END, HIT_START
 
 # bm25 weights for clinics_fts (topic, intake, lesson, tags): the lesson is what people look for.
 SEARCH_WEIGHTS = (6.0, 2.0, 8.0, 5.0)
@@ -77,19 +78,6 @@ class Clinic:
     @property
     def is_open(self) -> bool:
         return self.status is ClinicStatus.OPEN
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Clinic]
-    total: int
-    page: int
-    snippets: dict[int, str]
-    broadened: bool = False  # no lesson had every word; these have any of them
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
 
 
 _FIELDS = (

@@ -8,9 +8,9 @@ from typing import Any
 from core.vocabulary import PartnerType, Stage
 from db import fts
 from db.database import Database
-from db.partnerships import _COLUMNS, _VISIBLE, Partnership, Viewer, _from_row, _viewer_params
+from db.paging import PAGE_SIZE, Page
+from db.partnerships import _COLUMNS, _VISIBLE, Viewer, _from_row, _viewer_params
 
-PAGE_SIZE = 10
 # bm25 weights per column of partnerships_fts: a hit in the name or partner counts most, then
 # areas, then the prose (description, lessons), then log notes, which are long and chatty.
 SEARCH_WEIGHTS = (8.0, 8.0, 3.0, 4.0, 2.0, 3.0)
@@ -31,19 +31,6 @@ class ListFilters:
     @property
     def active(self) -> bool:
         return any(value is not None for value in vars(self).values())
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Partnership]
-    total: int
-    page: int
-    snippets: dict[int, str]
-    broadened: bool = False  # a search that found nothing with every word and fell back to any word
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
 
 
 def _filter_sql(filters: ListFilters) -> tuple[str, dict[str, Any]]:

@@ -17,7 +17,8 @@ from core.replies import respond
 from core.text import shorten
 from core.vocabulary import PARTNER_TYPE_LABELS, STAGE_LABELS, PartnerType, Stage
 from db import fts, partnerships
-from db.partnership_finder import ListFilters, Page, list_page, search
+from db.paging import Page
+from db.partnership_finder import ListFilters, list_page, search
 
 QUERY_MAX = 200
 

@@ -10,7 +10,8 @@ from core.clock import discord_timestamp
 from core.text import shorten
 from core.vocabulary import AGREEMENT_LABELS, GOAL_LABELS, HEALTH_LABELS, PARTNER_TYPE_LABELS, STAGE_LABELS
 from db.areas import Area
-from db.partnership_finder import HIT_END, HIT_START, PAGE_SIZE, Page
+from db.paging import PAGE_SIZE, Page
+from db.partnership_finder import HIT_END, HIT_START
 from db.partnerships import Partnership, PartnershipDetail, Target
 
 STAGE_COLOURS = {

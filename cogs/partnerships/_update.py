@@ -492,11 +492,10 @@ class UpdateCommands(PartnershipCommands):
         level = await ensure_can_change(interaction, partnership)
         is_owner = partnership.owner_id == interaction.user.id
         if not is_owner and level < Level.COORDINATOR:
+            # Orphaned records never get here: only coordinators may change them.
             raise UserError(
                 "Only the owner or a coordinator can transfer a partnership; co-owners can't. "
                 f"Ask <@{partnership.owner_id}>."
-                if partnership.owner_id
-                else "Ask a coordinator."
             )
         if to.bot:
             raise UserError("A bot can't own a partnership; choose a member.")
