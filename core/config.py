@@ -47,7 +47,16 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "clinics": {
         "weekly_ping_cap": Setting(int, 3, "a whole number of pings between 0 and 50"),
     },
+    "checkins": {
+        "reminder_days": Setting(int, 3, "a whole number of days between 1 and 14"),
+    },
+    "digest": {
+        "weekday": Setting(str, "monday", "a day of the week in English, such as 'monday'"),
+        "hour": Setting(int, 9, "an hour of the day between 0 and 23"),
+    },
 }
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -58,12 +67,17 @@ class Config:
     tick_seconds: int = 60
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     clinic_weekly_ping_cap: int = 3  # pings per member per 7 days from clinic suggestions
+    checkin_reminder_days: int = 3  # days without an answer before the reminder, and again before "missed"
+    digest_weekday: int = 0  # Monday = 0, as datetime.weekday()
+    digest_hour: int = 9  # in the [scheduler] timezone
 
     def __repr__(self) -> str:  # never let the token reach a log line or traceback
         return (
             f"Config(token={'<set>' if self.token else '<missing>'}, guild_ids={self.guild_ids}, "
             f"database_path={self.database_path}, tick_seconds={self.tick_seconds}, "
-            f"timezone={self.timezone.key}, clinic_weekly_ping_cap={self.clinic_weekly_ping_cap})"
+            f"timezone={self.timezone.key}, clinic_weekly_ping_cap={self.clinic_weekly_ping_cap}, "
+            f"checkin_reminder_days={self.checkin_reminder_days}, digest_weekday={self.digest_weekday}, "
+            f"digest_hour={self.digest_hour})"
         )
 
 
@@ -139,6 +153,21 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             f"got {weekly_ping_cap}"
         )
 
+    reminder_days = _value(values, "checkins", "reminder_days")
+    if not 1 <= reminder_days <= 14:
+        raise ConfigError(
+            f"[checkins] reminder_days: expected a whole number of days between 1 and 14, got {reminder_days}"
+        )
+
+    weekday_name = _value(values, "digest", "weekday").strip().lower()
+    if weekday_name not in WEEKDAYS:
+        raise ConfigError(
+            f"[digest] weekday: expected a day of the week in English, such as 'monday', got {weekday_name!r}"
+        )
+    digest_hour = _value(values, "digest", "hour")
+    if not 0 <= digest_hour <= 23:
+        raise ConfigError(f"[digest] hour: expected an hour of the day between 0 and 23, got {digest_hour}")
+
     token = environ.get(TOKEN_ENV) or _value(values, "discord", "token")
     return Config(
         token=token.strip(),
@@ -147,6 +176,9 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         tick_seconds=tick_seconds,
         timezone=timezone,
         clinic_weekly_ping_cap=weekly_ping_cap,
+        checkin_reminder_days=reminder_days,
+        digest_weekday=WEEKDAYS.index(weekday_name),
+        digest_hour=digest_hour,
     )
 
 

@@ -95,3 +95,22 @@ def test_missing_token_message_says_what_to_set() -> None:
     assert "DISCORD_TOKEN" in message
     assert "[discord]" in message
     assert "Creating the Discord application" in message
+
+
+def test_checkin_and_digest_settings_are_read_and_checked(tmp_path: Path) -> None:
+    defaults = load_config(None, environ={})
+    assert (defaults.checkin_reminder_days, defaults.digest_weekday, defaults.digest_hour) == (3, 0, 9)
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[checkins]\nreminder_days = 5\n[digest]\nweekday = "Friday"\nhour = 16\n', encoding="utf-8"
+    )
+    config = load_config(path, environ={})
+    assert (config.checkin_reminder_days, config.digest_weekday, config.digest_hour) == (5, 4, 16)
+    for text, message in (
+        ("[checkins]\nreminder_days = 0\n", r"\[checkins\] reminder_days: expected a whole number of days"),
+        ('[digest]\nweekday = "someday"\n', r"\[digest\] weekday: expected a day of the week"),
+        ("[digest]\nhour = 24\n", r"\[digest\] hour: expected an hour of the day"),
+    ):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_config(path, environ={})

@@ -38,6 +38,7 @@ async def test_set_each_field_and_later_updates_keep_the_others(community: Commu
         "share_region": 0,
         "share_languages": 0,
         "updated_at": "2026-11-20T12:00:00+00:00",
+        "checkins_paused_until": None,
     }
     shown = fields_of(last.response.embeds[0])
     assert shown["Check-in hour"] == "09:00\n🙈 only you see this"
