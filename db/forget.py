@@ -120,6 +120,14 @@ STEPS: tuple[Step, ...] = (
         "kept for the lessons, without your name",
     ),
     Step("UPDATE clinics SET resolved_by = NULL WHERE guild_id = :guild AND resolved_by = :user"),
+    # Announcements are the community's: they stay (scheduled ones are still posted), unsigned.
+    Step(
+        "UPDATE announcements SET author_id = NULL WHERE guild_id = :guild AND author_id = :user",
+        "announcements_written",
+        ("announcement you wrote", "announcements you wrote"),
+        "kept, without your name (scheduled ones are still posted)",
+    ),
+    Step("UPDATE announcements SET cancelled_by = NULL WHERE guild_id = :guild AND cancelled_by = :user"),
 )
 
 
