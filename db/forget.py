@@ -49,6 +49,15 @@ STEPS: tuple[Step, ...] = (
         ("profile", "profiles"),
         "deleted (timezone, affiliation, region, languages, check-in hour)",
     ),
+    # Check-ins: an orphaned partnership has nobody to prompt; prompts still open are withdrawn.
+    Step(
+        "UPDATE partnerships SET next_checkin_at = NULL, next_checkin_reason = NULL"
+        " WHERE guild_id = :guild AND owner_id = :user"
+    ),
+    Step(
+        "UPDATE checkins SET state = 'dismissed', closed_at = :at"
+        " WHERE guild_id = :guild AND recipient_id = :user AND state IN ('claimed', 'sent')"
+    ),
     # The timeline entry first: the UPDATE below is what makes the owner unknown.
     Step(
         "INSERT INTO partnership_timeline (partnership_id, kind, author_id, at, summary)"
@@ -90,6 +99,19 @@ STEPS: tuple[Step, ...] = (
         "agreement_updated",
         ("agreement checklist item you updated", "agreement checklist items you updated"),
         "kept, without your name",
+    ),
+    # Check-ins keep their answers (the partnership's history), without the member's name.
+    Step(
+        "UPDATE checkins SET recipient_id = NULL WHERE guild_id = :guild AND recipient_id = :user",
+        "checkins_received",
+        ("check-in prompt sent to you", "check-in prompts sent to you"),
+        "kept in the partnership's history, without your name",
+    ),
+    Step(
+        "UPDATE checkins SET answered_by = NULL WHERE guild_id = :guild AND answered_by = :user",
+        "checkins_answered",
+        ("check-in you answered", "check-ins you answered"),
+        "kept, notes included, without your name",
     ),
     # The expertise directory: declared areas (their search words go with them, by trigger), ping opt-in.
     Step(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from core.clock import to_storage
 from core.vocabulary import AgreementItem, Stage
+from db import checkins
 from db.database import Database, Transaction
 from db.partnerships import DuplicatePartnership, add_timeline, refresh_search
 
@@ -64,6 +65,7 @@ async def change(
     try:
         async with database.transaction() as tx:
             yield tx
+            await checkins.reschedule(tx, partnership_id, now=at)  # cadence, stage, follow-up, owner...
             await tx.execute(
                 "UPDATE partnerships SET updated_at = ? WHERE id = ?", (to_storage(at), partnership_id)
             )

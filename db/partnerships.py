@@ -22,6 +22,7 @@ from core.vocabulary import (
     Structure,
     Visibility,
 )
+from db import checkins
 from db.database import Database, Transaction
 
 
@@ -302,6 +303,7 @@ async def insert(
     summary = f"Registered at stage {draft.stage.value}" if kind == "created" else "Imported"
     await add_timeline(tx, partnership_id, kind, author_id=author_id, at=at, summary=summary)
     await refresh_search(tx, partnership_id)
+    await checkins.reschedule(tx, partnership_id, now=at)
     return partnership_id
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.clock import from_storage, parse_timezone, to_storage
+from db import checkins
 from db.database import Database
 
 # What ``update`` may change; everything else is the key or bookkeeping.
@@ -114,7 +115,10 @@ async def update(database: Database, guild_id: int, user_id: int, *, at: datetim
         current = _from_row(row) if row else Profile(guild_id=guild_id, user_id=user_id)
         profile = replace(current, **changes, updated_at=at)
         await tx.execute(
-            f"INSERT OR REPLACE INTO profiles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # An upsert, not INSERT OR REPLACE: columns other features keep here (a check-in pause) stay.
+            f"INSERT INTO profiles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in (*sorted(EDITABLE), "updated_at")),
             (
                 guild_id,
                 user_id,
@@ -129,4 +133,5 @@ async def update(database: Database, guild_id: int, user_id: int, *, at: datetim
                 to_storage(at),
             ),
         )
+        await checkins.reschedule_member(tx, guild_id, user_id, now=at)  # timezone, check-in hour
     return profile

@@ -16,7 +16,7 @@ from cogs.clinics import _lifecycle as lifecycle
 from cogs.clinics import _render as render
 from cogs.clinics._channel import clinics_channel, find_thread, set_archived
 from cogs.clinics._idle_steps import idle_state, run_idle_steps
-from cogs.clinics._opening import open_clinic
+from cogs.clinics._opening import OpenClinicButton, open_clinic
 from cogs.clinics._views import IdleAnswerButton
 from cogs.partnerships._access import VisiblePartnership
 from cogs.partnerships._base import list_choices
@@ -52,11 +52,11 @@ class ClinicsCog(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(IdleAnswerButton)
+        self.bot.add_dynamic_items(IdleAnswerButton, OpenClinicButton)
         self.bot.scheduler.register(IDLE_WORK, self.idle_work)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(IdleAnswerButton)
+        self.bot.remove_dynamic_items(IdleAnswerButton, OpenClinicButton)
         self.bot.scheduler.unregister(IDLE_WORK)
 
     async def idle_work(self, now: datetime) -> None:
@@ -66,10 +66,7 @@ class ClinicsCog(commands.Cog):
         return await areas.all_areas(self.bot.database)
 
     async def area_named(self, text: str) -> Area:
-        area = next((area for area in await self.taxonomy() if area.matches(text)), None)
-        if area is None:
-            raise UserError(f"“{shorten(text.strip(), 60)}” isn't one of the areas. Pick one from the list.")
-        return area
+        return forms.area(text, await self.taxonomy())
 
     async def area_choices(self, current: str) -> list[app_commands.Choice[str]]:
         return list_choices(

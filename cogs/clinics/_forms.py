@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import discord
 
 from cogs.partnerships import _validate as validate
 from core.errors import UserError
+from core.text import shorten
+from db.areas import Area
 
 TOPIC_MAX = 100  # a thread's name is at most 100 characters
 SITUATION_MAX = 1000
@@ -80,6 +83,33 @@ def lesson_fields() -> list[TextInput]:
             max_length=TAGS_MAX * (TAG_MAX + 2),
         ),
     ]
+
+
+def opening_fields(topic_default: str | None, area_default: str | None) -> list[TextInput]:
+    """The intake with the topic and area as fields too, for a clinic opened from a button."""
+    return [
+        TextInput(
+            custom_id="topic",
+            label=f"The topic, in a line (≤{TOPIC_MAX})",
+            default=topic_default,
+            max_length=TOPIC_MAX,
+        ),
+        TextInput(
+            custom_id="area",
+            label="The area (e.g. GLAM, Education, Wikidata)",
+            default=area_default,
+            max_length=100,
+        ),
+        *intake_fields(),
+    ]
+
+
+def area(value: str, taxonomy: Iterable[Area]) -> Area:
+    """The taxonomy area ``value`` names (its label, slug or a synonym)."""
+    found = next((area for area in taxonomy if area.matches(value)), None)
+    if found is None:
+        raise UserError(f"“{shorten(value.strip(), 60)}” isn't one of the areas. Pick one from the list.")
+    return found
 
 
 def topic(value: str) -> str:

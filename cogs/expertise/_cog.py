@@ -276,6 +276,7 @@ class ExpertiseCog(commands.Cog):
 
 
 def nothing_found_view(text: str) -> discord.ui.View | None:
-    """The seam for issue 5: a view with an "Open a clinic about …" button when nobody matches."""
-    del text
-    return None
+    """Nobody matches: offer to ask the whole community in a clinic, about what was searched."""
+    from cogs.clinics._opening import open_clinic_view  # here: clinics import the expertise search
+
+    return open_clinic_view(None, topic=text)

@@ -10,6 +10,11 @@ ALTER TABLE partnerships ADD COLUMN next_checkin_at TEXT;  -- NULL: nothing sche
 CREATE INDEX partnerships_next_checkin ON partnerships (next_checkin_at)
     WHERE next_checkin_at IS NOT NULL;
 
+-- Why the next prompt is due; and "Snooze a week", kept here so that any reschedule honours it.
+ALTER TABLE partnerships ADD COLUMN next_checkin_reason TEXT
+    CHECK (next_checkin_reason IN ('cadence', 'follow_up', 'snooze'));
+ALTER TABLE partnerships ADD COLUMN checkin_snoozed_until TEXT;
+
 -- A member's holiday for all their partnerships. NULL: not paused; a far-future moment
 -- ('9999-12-31T00:00:00+00:00') means "until /checkin resume".
 ALTER TABLE profiles ADD COLUMN checkins_paused_until TEXT;
@@ -64,3 +69,8 @@ CREATE TABLE digests (
     message_id INTEGER,
     PRIMARY KEY (guild_id, week_of)
 );
+
+-- The weekly digest's reads (db/digest.py): partnerships by latest health and by next follow-up.
+CREATE INDEX partnerships_guild_health ON partnerships (guild_id, health) WHERE health IS NOT NULL;
+CREATE INDEX partnerships_guild_follow_up ON partnerships (guild_id, next_follow_up)
+    WHERE next_follow_up IS NOT NULL;
