@@ -12,6 +12,7 @@ from datetime import datetime
 
 from core.clock import to_storage
 from core.vocabulary import AgreementItem, Health
+from db import checkins
 from db import partnership_changes as changes
 from db.database import Database
 from db.partnerships import (
@@ -152,5 +153,7 @@ async def import_rows(
                         partnership_id,
                     ),
                 )
+                # Cadence slots count from the last check-in, which insert() didn't know yet.
+                await checkins.reschedule(tx, partnership_id, now=at)
             created.append(partnership_id)
     return created

@@ -241,3 +241,22 @@ async def test_start_up_schedules_what_was_never_scheduled_and_follows_the_defau
     community.bot_config = replace(community.bot_config, timezone=ZoneInfo("Europe/Berlin"))
     await community.restart()
     assert await next_checkin(community, ghana) == ("2026-12-20T08:00:00+00:00", "cadence")
+
+
+async def test_an_imported_partnership_counts_its_cadence_from_its_last_check_in(
+    community: Community,
+) -> None:
+    mina = community.members[0]
+    csv = (
+        "name,partner_name,partner_type,goals,stage,visibility,owner_id,cadence,last_checkin_at\r\n"
+        f"Archive scans,City Archive,archive,content,active,public,{mina.id},monthly,"
+        "2026-11-03T10:00:00+00:00\r\n"
+    )
+    shown = await community.coordinator.slash(
+        community.general, "partnership import", file=("partners.csv", csv.encode())
+    )
+    done = await community.coordinator.click(shown.response, label="Confirm")
+    assert done.response.content.startswith("Imported 1 partnership"), done.response.content
+    partnership_id = await community.bot.database.fetch_value("SELECT max(id) FROM partnerships")
+    # Monthly from 3 November (not from today, the 20th), at 09:00 UTC for an owner without a profile.
+    assert await next_checkin(community, partnership_id) == ("2026-12-03T09:00:00+00:00", "cadence")
