@@ -162,3 +162,10 @@ async def community(simcord_env: Env, bot_config: Config, clock: SimClock) -> Co
         bot_config=bot_config,
         clock=clock,
     )
+
+
+async def tick(community: Community, at: datetime) -> None:
+    """Move the clock to ``at`` and run the scheduler's due work as of then, as the tick would."""
+    community.clock.now = at
+    await community.bot.scheduler.run_due(at)
+    await community.env.settle()

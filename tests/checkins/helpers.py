@@ -9,7 +9,7 @@ import discord
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle
 
-from tests.conftest import Community
+from tests.conftest import Community, tick  # noqa: F401 (tick: re-exported)
 
 # The fixture starts on Friday 20 November 2026 at 12:00 UTC. A partnership registered then as
 # active (monthly, owner without a profile: UTC, 09:00) is first due on Sunday 20 December.
@@ -25,13 +25,6 @@ async def register(community: Community, actor: MemberActor, partner: str, **opt
     result = await actor.submit_modal(shown, {"description": f"Working with {partner}"})
     assert "Registered" in result.response.content, result.response.content
     return await community.bot.database.fetch_value("SELECT max(id) FROM partnerships")
-
-
-async def tick(community: Community, at: datetime) -> None:
-    """Move the clock to ``at`` and run the scheduler's due work as of then."""
-    community.clock.now = at
-    await community.bot.scheduler.run_due(at)
-    await community.env.settle()
 
 
 def from_bot(community: Community, channel: ChannelHandle) -> list[discord.Message]:

@@ -16,7 +16,7 @@ from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle
 
 from core.clock import to_storage
-from tests.conftest import Community
+from tests.conftest import Community, tick  # noqa: F401 (tick: re-exported)
 
 # The first digest slot after the fixture's start (Friday 20 November 2026, 12:00 UTC):
 # Tuesday 24 November 2026, 08:00 in New York (EST) = 13:00 UTC.
@@ -49,13 +49,6 @@ async def digest_channel(
     )
     assert "Coordinator digest channel set" in result.response.content, result.response.content
     return channel
-
-
-async def tick(community: Community, at: datetime) -> None:
-    """Move the clock to ``at`` and run the scheduler's due work then."""
-    community.clock.now = at
-    await community.bot.scheduler.run_due(at)
-    await community.env.settle()
 
 
 def digests_in(community: Community, channel: ChannelHandle) -> list[discord.Message]:
