@@ -353,11 +353,16 @@ async def close_unsent(database: Database, checkin_id: int, state: CheckinState,
     )
 
 
-async def reminders_due(database: Database, *, sent_before: datetime) -> list[Checkin]:
+async def reminders_due(database: Database, *, sent_before: datetime, now: datetime) -> list[Checkin]:
+    """Prompts waiting long enough for their reminder; not while the member is on a holiday pause
+    (the reminder comes when they are back, and "missed" only after it)."""
     rows = await database.fetch_all(
         f"SELECT {_COLUMNS} FROM checkins"
-        " WHERE state = 'sent' AND reminded_at IS NULL AND sent_at <= ? ORDER BY claimed_at, id",
-        (to_storage(sent_before),),
+        " WHERE state = 'sent' AND reminded_at IS NULL AND sent_at <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM profiles pr WHERE pr.guild_id = checkins.guild_id"
+        "   AND pr.user_id = checkins.recipient_id AND pr.checkins_paused_until > ?)"
+        " ORDER BY claimed_at, id",
+        (to_storage(sent_before), to_storage(now)),
     )
     return [_from_row(row) for row in rows]
 

@@ -139,6 +139,7 @@ class PartnershipDetail:
     targets: list[Target] = field(default_factory=list)
     agreement: list[AgreementState] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    next_checkin_at: datetime | None = None  # when the next check-in prompt is due, if any
 
 
 # The one visibility rule, as SQL over alias ``p`` with :viewer and :coordinator parameters.
@@ -360,9 +361,13 @@ async def detail(
             " ORDER BY at DESC, id DESC LIMIT ?",
             (partnership.id, timeline_limit),
         )
+        next_checkin = await tx.fetch_value(
+            "SELECT next_checkin_at FROM partnerships WHERE id = ?", (partnership.id,)
+        )
     stored = {AgreementItem(row["item"]): row for row in agreement_rows}
     return PartnershipDetail(
         partnership=partnership,
+        next_checkin_at=from_storage(next_checkin) if next_checkin else None,
         targets=[Target(row["metric"], row["target"], row["current"], row["unit"]) for row in target_rows],
         agreement=[
             AgreementState(

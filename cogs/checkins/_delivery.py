@@ -198,7 +198,7 @@ class Delivery:
     # -------------------------------------------------------------------------------- reminders
     async def _remind(self, now: datetime) -> None:
         wait = timedelta(days=self.bot.config.checkin_reminder_days)
-        for checkin in await checkins.reminders_due(self.bot.database, sent_before=now - wait):
+        for checkin in await checkins.reminders_due(self.bot.database, sent_before=now - wait, now=now):
             if not await checkins.claim_reminder(self.bot.database, checkin.id, at=now):
                 continue
             record = await partnerships.get(self.bot.database, checkin.guild_id, checkin.partnership_id)

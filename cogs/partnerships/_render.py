@@ -50,6 +50,14 @@ def follow_up_text(partnership: Partnership) -> str:
     return f"{discord_timestamp(moment, 'D')} ({discord_timestamp(moment, 'R')})"
 
 
+def checkins_line(detail: PartnershipDetail) -> str:
+    """The cadence, and when the next prompt comes (follow-up dates prompt even with cadence off)."""
+    line = f"Check-ins: {detail.partnership.cadence.value}"
+    if detail.next_checkin_at is not None:
+        line += f" · next {discord_timestamp(detail.next_checkin_at, 'R')}"
+    return line
+
+
 def partnership_embed(detail: PartnershipDetail, taxonomy: dict[str, Area]) -> discord.Embed:
     record = detail.partnership
     title = record.name if record.name == record.partner_name else f"{record.name} · {record.partner_name}"
@@ -80,7 +88,7 @@ def partnership_embed(detail: PartnershipDetail, taxonomy: dict[str, Area]) -> d
         f"Dates: {record.start_date or '?'} → {record.end_date or 'ongoing'}"
         if record.start_date or record.end_date
         else None,
-        f"Check-ins: {record.cadence.value}",
+        checkins_line(detail),
         f"[Meta-Wiki page]({record.meta_url})" if record.meta_url else None,
         f"[Agreement]({record.agreement_url})" if record.agreement_url else None,
     ]

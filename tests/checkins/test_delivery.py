@@ -198,3 +198,20 @@ async def test_one_reminder_then_missed(community: Community) -> None:
         "You can still check in any time with `/checkin now`."
     )
     assert acknowledge_errors(community.env) == []
+
+
+async def test_no_reminder_while_the_owner_is_on_a_holiday_pause(community: Community) -> None:
+    mina = community.member
+    await register(community, mina, "National Museum of Ghana")
+    await tick(community, FIRST_MONTHLY)  # Sunday 20 December: the prompt arrives
+    paused = await mina.slash(community.general, "checkin pause", until="2027-01-04")
+    assert paused.response is not None and paused.response.ephemeral
+
+    await tick(community, FIRST_MONTHLY + timedelta(days=10))  # still on holiday: no reminder, not missed
+    assert len(dms(community, mina)) == 1
+    assert [row["state"] for row in await checkin_rows(community)] == ["sent"]
+
+    await tick(community, datetime(2027, 1, 4, 0, 1, tzinfo=UTC))  # back (the pause ends at midnight UTC)
+    assert len(dms(community, mina)) == 2
+    assert dms(community, mina)[1].content.startswith("🔔 A reminder")
+    assert [row["state"] for row in await checkin_rows(community)] == ["sent"]

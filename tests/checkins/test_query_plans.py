@@ -79,7 +79,7 @@ async def full_scans(database: Database, statements: list[str]) -> list[str]:
 async def test_the_due_work_uses_indexes(database: Database) -> None:
     statements = await traced(database, checkins.claim_due(database, now=LATER))
     statements += await traced(database, checkins.unsent(database))
-    statements += await traced(database, checkins.reminders_due(database, sent_before=LATER))
+    statements += await traced(database, checkins.reminders_due(database, sent_before=LATER, now=LATER))
     statements += await traced(database, checkins.mark_missed(database, reminded_before=LATER, at=LATER))
     assert len(statements) > 300  # claiming reads each due partnership's schedule and moves it on
     assert await full_scans(database, statements) == []

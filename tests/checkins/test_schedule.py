@@ -260,3 +260,18 @@ async def test_an_imported_partnership_counts_its_cadence_from_its_last_check_in
     partnership_id = await community.bot.database.fetch_value("SELECT max(id) FROM partnerships")
     # Monthly from 3 November (not from today, the 20th), at 09:00 UTC for an owner without a profile.
     assert await next_checkin(community, partnership_id) == ("2026-12-03T09:00:00+00:00", "cadence")
+
+
+async def test_show_says_when_the_next_check_in_comes(community: Community) -> None:
+    mina = community.members[0]
+    museum = await register(community, mina, "Hall Museum")
+
+    async def details() -> str:
+        shown = await mina.slash(community.general, "partnership show", partnership=str(museum))
+        return next(field.value for field in shown.response.embeds[0].fields if field.name == "Details")
+
+    # Registered on Friday 20 November 2026, monthly: first due on Sunday 20 December at 09:00 UTC.
+    assert "Check-ins: monthly · next <t:1797757200:R>" in (await details()).splitlines()
+    off = await mina.slash(community.general, "checkin cadence", partnership=str(museum), cadence="off")
+    assert off.response is not None
+    assert "Check-ins: off" in (await details()).splitlines()
