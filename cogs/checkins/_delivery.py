@@ -93,7 +93,7 @@ class Delivery:
         if not await checkins.begin_attempt(database, checkin.id, member.id):
             return
         detail = await partnerships.detail(database, record, timeline_limit=0)
-        content, embed = render.prompt_text(checkin, record), render.prompt_embed(detail, checkin)
+        content, embed = render.prompt_text(checkin, record), render.prompt_embed(detail, checkin, guild.name)
         if checkin.delivery != "thread":
             try:
                 message = await member.send(

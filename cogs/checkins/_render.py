@@ -40,7 +40,7 @@ def prompt_text(checkin: Checkin, record: Partnership) -> str:
     return f"📋 Time for the {record.cadence.value} check-in on {name}. How is it going?"
 
 
-def prompt_embed(detail: PartnershipDetail, checkin: Checkin) -> discord.Embed:
+def prompt_embed(detail: PartnershipDetail, checkin: Checkin, server: str) -> discord.Embed:
     record = detail.partnership
     title = record.name if record.name == record.partner_name else f"{record.name} · {record.partner_name}"
     embed = discord.Embed(
@@ -62,6 +62,8 @@ def prompt_embed(detail: PartnershipDetail, checkin: Checkin) -> discord.Embed:
             value=f"The bot was offline when this was due ({discord_timestamp(checkin.due_at, 'f')}).",
             inline=False,
         )
+    # A DM arrives outside the server: say which one, for members of several that use the bot.
+    embed.set_footer(text=shorten(f"Partnerships registry of {server}", 2048))
     return embed
 
 

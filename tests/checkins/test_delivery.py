@@ -40,6 +40,7 @@ async def test_a_due_prompt_arrives_by_dm_once(community: Community) -> None:
     assert labels(prompt) == BUTTONS
     embed = prompt.embeds[0]
     assert embed.title == f"#{ghana} National Museum of Ghana"
+    assert embed.footer.text == "Partnerships registry of Wikimedia Partnerships"
     fields = {field.name: field.value for field in embed.fields}
     assert fields["Stage"] == "Active"
     assert fields["Health"] == "no check-in yet"
