@@ -3,6 +3,7 @@
 
     python3 dev.py start [bot.py arguments...]   # run the bot (installs runtime pins first)
     python3 dev.py test  [pytest arguments...]   # lint, then the whole test suite
+    python3 dev.py bench [--size small|movement|tenx ...]  # the benchmark (bench/run.py)
 
 Each creates `.venv/` on first use and reinstalls only when a lock file changes, so it
 needs nothing but Python 3.11+ on the machine.
@@ -19,7 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-LOCKS = {"start": ROOT / "requirements.lock", "test": ROOT / "requirements-dev.lock"}
+LOCKS = {
+    "start": ROOT / "requirements.lock",
+    "test": ROOT / "requirements-dev.lock",
+    "bench": ROOT / "requirements-dev.lock",  # SimCord drives the bot
+}
 
 
 def venv_python() -> Path:
@@ -63,6 +68,8 @@ def main(argv: list[str]) -> int:
     python = ensure_environment(mode)
     if mode == "start":
         return subprocess.call([str(python), str(ROOT / "bot.py"), *rest], cwd=ROOT)
+    if mode == "bench":
+        return subprocess.call([str(python), "-m", "bench.run", *rest], cwd=ROOT)
     lint = subprocess.call([str(python), "-m", "ruff", "check", "."], cwd=ROOT)
     if lint != 0:
         return lint

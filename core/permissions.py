@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from core.bot import PartnershipsBot
 
 T = TypeVar("T")
+_LEVEL_KEY = "core.permissions.level"  # where level_of keeps its answer in ``interaction.extras``
 
 
 class Level(IntEnum):
@@ -53,13 +54,21 @@ def level_for(member: discord.Member, coordinator_role_ids: Iterable[int]) -> Le
 
 
 async def level_of(interaction: discord.Interaction) -> Level:
-    """The interacting member's level in the interaction's guild (MEMBER outside a guild)."""
+    """The interacting member's level in the interaction's guild (MEMBER outside a guild).
+
+    Decided once per interaction: the group's check, the partnership option and the command all
+    ask, and the answer can't change within one interaction (a form's submission is a new one).
+    """
     member = interaction.user
     if interaction.guild_id is None or not isinstance(member, discord.Member):
         return Level.MEMBER
+    known = interaction.extras.get(_LEVEL_KEY)
+    if isinstance(known, Level):
+        return known
     bot: PartnershipsBot = interaction.client  # type: ignore[assignment]
     role_ids = await settings.coordinator_role_ids(bot.database, interaction.guild_id)
-    return level_for(member, role_ids)
+    level = interaction.extras[_LEVEL_KEY] = level_for(member, role_ids)
+    return level
 
 
 async def ensure_level(interaction: discord.Interaction, needed: Level) -> Level:

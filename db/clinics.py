@@ -19,7 +19,6 @@ from core.clock import from_storage, to_storage
 from db import fts
 from db.database import Database, Params, Transaction
 from db.paging import PAGE_SIZE, Page
-from db.partnership_finder import HIT_END, HIT_START
 
 # bm25 weights for clinics_fts (topic, intake, lesson, tags): the lesson is what people look for.
 SEARCH_WEIGHTS = (6.0, 2.0, 8.0, 5.0)
@@ -398,7 +397,12 @@ async def list_page(
         where += " AND area = :area"
         params["area"] = area
     async with database.read() as tx:
-        total = await tx.fetch_value(f"SELECT COUNT(*) FROM clinics WHERE {where}", params)
+        # The total from the tallies triggers keep (``clinic_tallies``), not by counting rows.
+        total = await tx.fetch_value(
+            "SELECT coalesce(sum(total), 0) FROM clinic_tallies WHERE guild_id = :guild"
+            " AND (:status IS NULL OR status = :status) AND (:area IS NULL OR area = :area)",
+            {"status": None, "area": None, **params},
+        )
         rows = await tx.fetch_all(
             f"SELECT {_COLUMNS} FROM clinics WHERE {where}"
             " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
@@ -407,23 +411,31 @@ async def list_page(
     return Page([_from_row(row) for row in rows], total, page, {})
 
 
-async def _search(database: Database, guild_id: int, match: str, page: int) -> tuple[int, list[Any]]:
-    params = {"match": match, "guild": guild_id, "limit": PAGE_SIZE, "offset": page * PAGE_SIZE}
-    base = (
-        " FROM clinics_fts JOIN clinics c ON c.id = clinics_fts.rowid"
-        " WHERE clinics_fts MATCH :match AND c.guild_id = :guild AND c.status = 'resolved'"
-    )
-    columns = ", ".join(f"c.{name}" for name in _FIELDS)
+async def _search(
+    database: Database, guild_id: int, match: str, page: int
+) -> tuple[int, tuple[list[Any], bool]]:
+    """Like the registry's search: the FTS index drives (CROSS JOIN), newest matches first, at most
+    ``fts.SEARCH_LIMIT`` ranked; only the page's records are read in full and get snippets."""
     weights = ", ".join(map(str, SEARCH_WEIGHTS))
     async with database.read() as tx:
-        total = await tx.fetch_value(f"SELECT COUNT(*){base}", params)
-        rows = await tx.fetch_all(
-            f"SELECT {columns},"
-            f" snippet(clinics_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet"
-            f"{base} ORDER BY bm25(clinics_fts, {weights}), c.id DESC LIMIT :limit OFFSET :offset",
-            params,
+        scored = await tx.fetch_all(
+            f"SELECT clinics_fts.rowid AS id, bm25(clinics_fts, {weights}) AS score"
+            " FROM clinics_fts CROSS JOIN clinics c ON c.id = clinics_fts.rowid"
+            " WHERE clinics_fts MATCH :match AND c.guild_id = :guild AND c.status = 'resolved'"
+            " ORDER BY clinics_fts.rowid DESC LIMIT :limit",
+            {"match": match, "guild": guild_id, "limit": fts.SEARCH_LIMIT + 1},
         )
-    return total, rows
+        ranked = fts.rank_page(
+            [(row["id"], row["score"]) for row in scored], page, PAGE_SIZE, newer_first_on_ties=True
+        )
+        snippets = await fts.page_snippets(tx, "clinics_fts", match, ranked.ids)
+        rows = await tx.fetch_all(
+            f"SELECT {_COLUMNS} FROM clinics WHERE id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(ranked.ids)},
+        )
+    by_id = {row["id"]: row for row in rows}
+    found = [by_id[item] for item in ranked.ids if item in by_id]
+    return ranked.total, ([(row, snippets.get(row["id"], "")) for row in found], ranked.capped)
 
 
 async def search_lessons(database: Database, guild_id: int, text: str, *, page: int = 0) -> Page:
@@ -431,11 +443,12 @@ async def search_lessons(database: Database, guild_id: int, text: str, *, page: 
     found = await fts.every_word_then_any(text, lambda match: _search(database, guild_id, match, page))
     if found is None:
         return Page([], 0, page, {})
-    total, rows, broadened = found
+    total, (rows, capped), broadened = found
     return Page(
-        [_from_row(row) for row in rows],
+        [_from_row(row) for row, _ in rows],
         total,
         page,
-        {row["id"]: row["snippet"] for row in rows},
+        {row["id"]: snippet for row, snippet in rows},
         broadened=broadened,
+        capped=capped,
     )

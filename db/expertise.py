@@ -16,7 +16,16 @@ from typing import Any
 
 from core.clock import from_storage, to_storage
 from db.database import Database
-from db.partnerships import _COLUMNS, _VISIBLE, Partnership, Viewer, _from_row, _viewer_params
+from db.partnerships import (
+    _COLUMNS,
+    _MEMBER_OF,
+    _VISIBLE,
+    Partnership,
+    Viewer,
+    _from_row,
+    _viewer_params,
+    owned_by,
+)
 
 
 class ExpertiseLevel(StrEnum):
@@ -217,18 +226,27 @@ async def members_with_expertise(database: Database, guild_id: int) -> list[int]
 
 
 async def partnerships_per_area(database: Database, guild_id: int, viewer: Viewer) -> dict[str, int]:
-    """How many partnerships the viewer may see carry each area tag."""
+    """How many partnerships the viewer may see carry each area tag.
+
+    The tallies kept by triggers (``partnership_tallies``) count the public ones (for coordinators,
+    all); only the confidential ones the viewer owns or co-owns are read one by one.
+    """
     rows = await database.fetch_all(
-        "SELECT a.area, count(*) AS total FROM partnerships p"
-        " CROSS JOIN partnership_areas a ON a.partnership_id = p.id"  # this guild's rows only
-        f" WHERE p.guild_id = :guild AND {_VISIBLE} GROUP BY a.area",
+        "SELECT area, sum(total) AS total FROM ("
+        "   SELECT area, total FROM partnership_tallies"
+        "    WHERE guild_id = :guild AND area != '' AND (visibility = 'public' OR :coordinator)"
+        "   UNION ALL"
+        f"  SELECT a.area, 1 FROM ({owned_by('viewer')}) AS mine CROSS JOIN partnerships p ON p.id = mine.id"
+        "    CROSS JOIN partnership_areas a ON a.partnership_id = p.id"
+        "    WHERE NOT :coordinator AND p.guild_id = :guild AND p.visibility = 'confidential'"
+        ") GROUP BY area",
         {"guild": guild_id, **_viewer_params(viewer)},
     )
-    return {row["area"]: row["total"] for row in rows}
+    return {row["area"]: row["total"] for row in rows if row["total"]}
 
 
 async def open_clinics_per_area(database: Database, guild_id: int) -> dict[str, int]:
-    """Open clinics per area slug (served by the index ``clinics_guild_status``)."""
+    """Open clinics per area slug (served by the covering index ``clinics_guild_status_area``)."""
     rows = await database.fetch_all(
         "SELECT area, count(*) AS open FROM clinics WHERE guild_id = ? AND status = 'open' GROUP BY area",
         (guild_id,),
@@ -241,10 +259,8 @@ async def visible_partnerships_of(
 ) -> list[Partnership]:
     """Partnerships ``user_id`` owns or co-owns that the viewer may see, most recently updated first."""
     rows = await database.fetch_all(
-        f"SELECT {_COLUMNS} FROM partnerships p"
+        f"SELECT {_COLUMNS} FROM {_MEMBER_OF}"
         f" WHERE p.guild_id = :guild AND {_VISIBLE}"
-        " AND (p.owner_id = :member OR p.id IN (SELECT partnership_id FROM partnership_co_owners"
-        "      WHERE user_id = :member))"
         " ORDER BY p.updated_at DESC, p.id DESC LIMIT :limit",
         {"guild": guild_id, "member": user_id, "limit": limit, **_viewer_params(viewer)},
     )

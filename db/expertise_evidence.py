@@ -36,9 +36,10 @@ from db.partnerships import _VISIBLE, Viewer, _viewer_params
 # Wikidata ("open data") partnership.
 PARTNERSHIP_TEXT_COLUMNS = ("name", "partner_name", "description", "notes", "lessons")
 NOTHING = '""'  # an FTS5 expression that matches no row
-# At most this many partnerships per way of matching (each facet's words, tags and type; the
-# leftover words), newest first: enough for any person's capped counts, and a bound on the work.
-HIT_LIMIT = 500
+# At most this many records of the server per way of matching (each facet's words, each area tag,
+# each facet's partner types together; the leftover words), newest first: enough for any person's
+# capped counts, and a bound on the work whatever the size of the registry.
+HIT_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -151,12 +152,16 @@ def _flags(facets: int, expression: str) -> str:
 def _partnership_hits(facets: int) -> str:
     """Every way a partnership can match, one row per way: (id, facet, core, precise, side).
 
-    Each way is bounded to the newest ``:hit_limit`` partnerships, so a word every record contains
-    costs the same as a rare one; the counts the ranking uses are capped far below that anyway.
+    Each way is bounded to the server's newest ``:hit_limit`` partnerships (each partner type of a
+    facet to its share, ``:type_limit``), so a word every record contains costs the same as a rare
+    one; the counts the ranking uses are capped far below that anyway. Every bound applies after
+    keeping to the server (CROSS JOIN keeps each index the outer loop, walked newest first).
     """
     named = "".join(
-        f"SELECT * FROM (SELECT rowid, {index}, 1, 1, 0 FROM partnerships_fts"
-        f" WHERE partnerships_fts MATCH :partnership_named{index} ORDER BY rowid DESC LIMIT :hit_limit)"
+        f"SELECT * FROM (SELECT partnerships_fts.rowid, {index}, 1, 1, 0 FROM partnerships_fts"
+        " CROSS JOIN partnerships q ON q.id = partnerships_fts.rowid"
+        f" WHERE partnerships_fts MATCH :partnership_named{index} AND q.guild_id = :guild"
+        " ORDER BY partnerships_fts.rowid DESC LIMIT :hit_limit)"
         " UNION ALL "
         for index in range(facets)
     )
@@ -164,18 +169,21 @@ def _partnership_hits(facets: int) -> str:
 hits(id, facet, core, precise, side) AS (
     {named}
     SELECT * FROM (
-        SELECT rowid, NULL, :loose_is_core, :loose_is_core, 1 - :loose_is_core FROM partnerships_fts
-         WHERE partnerships_fts MATCH :partnership_loose ORDER BY rowid DESC LIMIT :hit_limit)
+        SELECT partnerships_fts.rowid, NULL, :loose_is_core, :loose_is_core, 1 - :loose_is_core
+          FROM partnerships_fts CROSS JOIN partnerships q ON q.id = partnerships_fts.rowid
+         WHERE partnerships_fts MATCH :partnership_loose AND q.guild_id = :guild
+         ORDER BY partnerships_fts.rowid DESC LIMIT :hit_limit)
     UNION ALL
     SELECT a.partnership_id, w.facet, 1, 0, 0 FROM wanted_areas w
       CROSS JOIN partnership_areas a ON a.rowid IN (
-           SELECT rowid FROM partnership_areas WHERE area = w.area
-            ORDER BY partnership_id DESC LIMIT :hit_limit)
+           SELECT t.rowid FROM partnership_areas t CROSS JOIN partnerships q ON q.id = t.partnership_id
+            WHERE t.area = w.area AND q.guild_id = :guild
+            ORDER BY t.partnership_id DESC LIMIT :hit_limit)
     UNION ALL
     SELECT p.id, w.facet, 1, 1, 0 FROM wanted_types w
       CROSS JOIN partnerships p ON p.id IN (
            SELECT id FROM partnerships WHERE guild_id = :guild AND partner_type = w.type
-            ORDER BY id DESC LIMIT :hit_limit)
+            ORDER BY id DESC LIMIT :type_limit)
 ),
 matched AS (
     SELECT h.id, p.owner_id, p.stage, max(h.core) AS core, max(h.precise) AS precise,
@@ -189,20 +197,26 @@ matched AS (
 
 def _declaration_hits(facets: int) -> str:
     named = "".join(
-        f"SELECT * FROM (SELECT rowid, {index}, 1 FROM expertise_fts"
-        f" WHERE expertise_fts MATCH :expertise_named{index} ORDER BY rowid DESC LIMIT :hit_limit)"
+        f"SELECT * FROM (SELECT expertise_fts.rowid, {index}, 1 FROM expertise_fts"
+        " CROSS JOIN member_expertise q ON q.id = expertise_fts.rowid"
+        f" WHERE expertise_fts MATCH :expertise_named{index} AND q.guild_id = :guild"
+        " ORDER BY expertise_fts.rowid DESC LIMIT :hit_limit)"
         " UNION ALL "
         for index in range(facets)
     )
     return f"""
 noted(id, facet, core) AS (
     SELECT e.id, w.facet, 1
-      FROM wanted_areas w CROSS JOIN member_expertise e ON e.guild_id = :guild AND e.area = w.area
+      FROM wanted_areas w CROSS JOIN member_expertise e ON e.id IN (
+           SELECT id FROM member_expertise WHERE guild_id = :guild AND area = w.area
+            ORDER BY updated_at DESC LIMIT :hit_limit)
     UNION ALL
     {named}
     SELECT * FROM (
-        SELECT rowid, NULL, :loose_is_core FROM expertise_fts WHERE expertise_fts MATCH :expertise_loose
-         ORDER BY rowid DESC LIMIT :hit_limit)
+        SELECT expertise_fts.rowid, NULL, :loose_is_core
+          FROM expertise_fts CROSS JOIN member_expertise q ON q.id = expertise_fts.rowid
+         WHERE expertise_fts MATCH :expertise_loose AND q.guild_id = :guild
+         ORDER BY expertise_fts.rowid DESC LIMIT :hit_limit)
 ),
 declarations AS (
     SELECT n.id, e.user_id, e.level, e.updated_at, max(n.core) AS core
@@ -281,12 +295,12 @@ SELECT ranked.*,
 def _clinic_credits(user_column: str) -> str:
     """SQL for how many clinics in the wanted areas credited ``user_column`` as helpful (issue 5).
 
-    Served by the index ``clinic_credits_helper (guild_id, helper_id)``.
+    Read from ``clinic_credit_tallies`` (kept by triggers): one key lookup per wanted area.
     """
     return (
-        "(SELECT count(*) FROM clinic_credits cc JOIN clinics c ON c.id = cc.clinic_id"
-        f" WHERE cc.guild_id = :guild AND cc.helper_id = {user_column}"
-        " AND c.area IN (SELECT area FROM wanted_areas))"
+        "(SELECT coalesce(sum(credits), 0) FROM clinic_credit_tallies"
+        f" WHERE guild_id = :guild AND helper_id = {user_column}"
+        " AND area IN (SELECT area FROM wanted_areas))"
     )
 
 
@@ -326,6 +340,8 @@ def _query_params(guild_id: int, viewer: Viewer, query: EvidenceQuery) -> dict[s
         "expertise_loose": query.expertise_loose or NOTHING,
         "loose_is_core": int(query.names_nothing),
         "hit_limit": HIT_LIMIT,
+        # A facet's partner types share one way's bound (GLAM names four types).
+        "type_limit": HIT_LIMIT // max([1, *(len(facet.types) for facet in query.facets)]),
         **_viewer_params(viewer),
     }
     for index, facet in enumerate(query.facets):
@@ -379,29 +395,41 @@ async def candidates(
 
 # --- the evidence behind a few people's scores -----------------------------------------------
 # Starts from those people's own rows (owner and co-owner indexes, their declarations) and checks
-# each against the query with rowid-bound FTS5 lookups, so it costs what they hold, not the guild.
+# them against the same bounded matches ``candidates`` counted, so an explanation names what was
+# counted and costs what they hold plus one bounded walk per expression, not the guild.
 
 
-def _any_match(table: str, parameters: Sequence[str], rowid: str) -> str:
+def _matching(table: str, parameters: Sequence[str], owner_table: str) -> str:
+    """SQL for the server's newest ``:hit_limit`` rowids of ``table`` matching each expression."""
     return (
-        " OR ".join(
-            f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH :{name} AND rowid = {rowid})"
+        " UNION ".join(
+            f"SELECT * FROM (SELECT {table}.rowid FROM {table}"
+            f" CROSS JOIN {owner_table} q ON q.id = {table}.rowid"
+            f" WHERE {table} MATCH :{name} AND q.guild_id = :guild"
+            f" ORDER BY {table}.rowid DESC LIMIT :hit_limit)"
             for name in parameters
         )
-        or "0"
+        or "SELECT NULL WHERE 0"
     )
 
 
 def _explained_declarations_sql(facets: int) -> str:
-    named = _any_match("expertise_fts", [f"expertise_named{index}" for index in range(facets)], "e.id")
-    loose = _any_match("expertise_fts", ["expertise_loose"], "e.id")
+    parameters = [f"expertise_named{index}" for index in range(facets)]
+    named = _matching("expertise_fts", parameters, "member_expertise")
+    loose = _matching("expertise_fts", ["expertise_loose"], "member_expertise")
     return f"""
 WITH {_WANTED},
+theirs(id) AS (
+    SELECT id FROM member_expertise
+     WHERE guild_id = :guild AND user_id IN (SELECT value FROM json_each(:users))
+),
+named_ids(id) AS ({named}),
+loose_ids(id) AS ({loose}),
 flags AS (
     SELECT e.user_id, e.area, e.level, e.note,
-           (e.area IN (SELECT area FROM wanted_areas) OR {named}) AS named, {loose} AS loose
-      FROM member_expertise e
-     WHERE e.guild_id = :guild AND e.user_id IN (SELECT value FROM json_each(:users))
+           (e.area IN (SELECT area FROM wanted_areas) OR e.id IN named_ids) AS named,
+           e.id IN loose_ids AS loose
+      FROM theirs t CROSS JOIN member_expertise e ON e.id = t.id
 )
 SELECT user_id, area, level, note, (named OR (loose AND :loose_is_core)) AS core FROM flags
  WHERE named OR loose
@@ -410,8 +438,9 @@ SELECT user_id, area, level, note, (named OR (loose AND :loose_is_core)) AS core
 
 
 def _explained_partnerships_sql(facets: int) -> str:
-    named = _any_match("partnerships_fts", [f"partnership_named{index}" for index in range(facets)], "p.id")
-    loose = _any_match("partnerships_fts", ["partnership_loose"], "p.id")
+    parameters = [f"partnership_named{index}" for index in range(facets)]
+    named = _matching("partnerships_fts", parameters, "partnerships")
+    loose = _matching("partnerships_fts", ["partnership_loose"], "partnerships")
     return f"""
 WITH {_WANTED},
 theirs(id, user_id, owner) AS (
@@ -421,10 +450,12 @@ theirs(id, user_id, owner) AS (
     SELECT partnership_id, user_id, 0 FROM partnership_co_owners
      WHERE user_id IN (SELECT value FROM json_each(:users))
 ),
+named_ids(id) AS ({named}),
+loose_ids(id) AS ({loose}),
 flags AS (
     SELECT t.user_id, t.owner, p.id, p.name, p.stage,
            max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
-           {named} AS named, {loose} AS loose,
+           p.id IN named_ids AS named, p.id IN loose_ids AS loose,
            p.partner_type IN (SELECT type FROM wanted_types) AS typed,
            EXISTS (SELECT 1 FROM partnership_areas a
                     WHERE a.partnership_id = p.id AND a.area IN (SELECT area FROM wanted_areas)) AS tagged

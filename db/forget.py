@@ -27,7 +27,8 @@ ORPHANED_SUMMARY = "Owner left the registry; waiting for a coordinator to reassi
 CO_OWNER_LEFT_SUMMARY = "A co-owner left the registry"
 
 # Partnerships of this guild, for tables that only know a partnership id.
-_IN_GUILD = "partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)"
+# Checked per row, after the member's own rows are found by index: not a list of the guild's records.
+_IN_GUILD = "(SELECT guild_id FROM partnerships WHERE id = partnership_id) = :guild"
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,32 @@ column filters are just words) and gets a prefix star, so "digitis" still finds 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
+
+from db.database import Transaction
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 R = TypeVar("R")
+# Marks around matched words in snippets (control characters: they can't occur in member text).
+HIT_START, HIT_END = "\x02", "\x03"
+# A search ranks at most this many matches of a server: its newest (the highest rowids). A word that
+# every record contains then costs what a rare one does; beyond it, members add a word.
+SEARCH_LIMIT = 1000
 
 
 def terms(text: str) -> list[str]:
     """The distinct words of ``text``, lowercased, at most ``MAX_TERMS``."""
     return list(dict.fromkeys(word.casefold() for word in _WORD.findall(text)))[:MAX_TERMS]
+
+
+def quote(text: str) -> str:
+    """An FTS5 string literal: matched as words (a phrase when several), never as syntax."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def match_expression(text: str, *, require_all: bool = True) -> str | None:
@@ -46,3 +60,43 @@ async def every_word_then_any(
         total, rows = await run(loose)
         return total, rows, total > 0
     return total, rows, False
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    ids: list[int]  # the page's ids, best first
+    total: int  # how many matches were ranked (at most SEARCH_LIMIT)
+    capped: bool  # more matched than were ranked
+
+
+def rank_page(
+    scored: Sequence[tuple[int, float]], page: int, page_size: int, *, newer_first_on_ties: bool = False
+) -> RankedPage:
+    """One page of ``scored`` (id, bm25 score; newest first, up to SEARCH_LIMIT + 1), best first.
+
+    A lower bm25 score is a better match; ties go to the lower id (or the higher one).
+    """
+    kept = list(scored[:SEARCH_LIMIT])
+    direction = -1 if newer_first_on_ties else 1
+    kept.sort(key=lambda item: (item[1], direction * item[0]))
+    start = page * page_size
+    return RankedPage(
+        [item_id for item_id, _ in kept[start : start + page_size]], len(kept), len(scored) > SEARCH_LIMIT
+    )
+
+
+async def page_snippets(tx: Transaction, table: str, match: str, ids: Sequence[int]) -> dict[int, str]:
+    """Snippets of the page's records (``ids``, from ``table``'s newest matches).
+
+    One pass over the matches from the oldest of them on: looking each record up by rowid would
+    evaluate the whole query again per record, and a prefix word makes that slow.
+    """
+    if not ids:
+        return {}
+    rows = await tx.fetch_all(
+        f"SELECT rowid AS id, snippet({table}, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet"
+        f" FROM {table} WHERE {table} MATCH :match AND rowid >= :lowest"
+        " AND +rowid IN (SELECT value FROM json_each(:ids))",  # + keeps it a check, not a lookup
+        {"match": match, "lowest": min(ids), "ids": json.dumps(list(ids))},
+    )
+    return {row["id"]: row["snippet"] for row in rows}

@@ -16,6 +16,7 @@ class Page(Generic[T]):
     page: int
     snippets: dict[int, str]  # search snippets by item id
     broadened: bool = False  # a search that found nothing with every word and fell back to any word
+    capped: bool = False  # a search that ranked only its newest matches (``db.fts.SEARCH_LIMIT``)
 
     @property
     def pages(self) -> int:

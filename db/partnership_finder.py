@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.vocabulary import PartnerType, Stage
 from db import fts
-from db.database import Database
+from db.database import Database, Transaction
 from db.paging import PAGE_SIZE, Page
-from db.partnerships import _COLUMNS, _VISIBLE, Viewer, _from_row, _viewer_params
+from db.partnerships import _COLUMNS, _VISIBLE, Viewer, _from_row, _viewer_params, owned_by
 
 # bm25 weights per column of partnerships_fts: a hit in the name or partner counts most, then
 # areas, then the prose (description, lessons), then log notes, which are long and chatty.
 SEARCH_WEIGHTS = (8.0, 8.0, 3.0, 4.0, 2.0, 3.0)
-# Marks around matched words in snippets (control characters: they can't occur in member text).
-HIT_START, HIT_END = "\x02", "\x03"
+HIT_START, HIT_END = fts.HIT_START, fts.HIT_END  # where the search page's renderers look for them
 
 
 @dataclass(frozen=True)
@@ -33,72 +33,146 @@ class ListFilters:
         return any(value is not None for value in vars(self).values())
 
 
-def _filter_sql(filters: ListFilters) -> tuple[str, dict[str, Any]]:
+# An area with at most this many partnerships is listed from its tags (read, then sorted); a bigger
+# one by walking the newest changes, which fills a page long before reaching the end.
+SPARSE_AREA = 1000
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The filters as SQL over alias ``p``: what to read from, and what to check."""
+
+    source: str  # the FROM clause: the registry in index order, or a small id set driving it
+    where: str  # " AND ..." conditions
+    params: dict[str, Any]
+    counted_by_tallies: bool  # no filter that the tallies can't count
+
+
+def _shape(filters: ListFilters, *, sparse_area: bool = False) -> _Shape:
+    """A member, a region (three letters or more, through the trigram index) or a sparse area name a
+    small set of ids; the first drives the query (CROSS JOIN keeps it the outer loop) and the others
+    check. Without one, type and stage ride on their ordered indexes."""
+    sets: list[str] = []
     clauses: list[str] = []
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {
+        "type": filters.partner_type.value if filters.partner_type else None,
+        "stage": filters.stage.value if filters.stage else None,
+    }
     if filters.member_id is not None:
-        clauses.append(
-            "(p.owner_id = :member OR EXISTS (SELECT 1 FROM partnership_co_owners m"
-            " WHERE m.partnership_id = p.id AND m.user_id = :member))"
-        )
+        sets.append(owned_by("member"))
         params["member"] = filters.member_id
     if filters.partner_type is not None:
         clauses.append("p.partner_type = :type")
-        params["type"] = filters.partner_type.value
     if filters.stage is not None:
         clauses.append("p.stage = :stage")
-        params["stage"] = filters.stage.value
     if filters.area is not None:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM partnership_areas a WHERE a.partnership_id = p.id AND a.area = :area)"
-        )
         params["area"] = filters.area
+        if sparse_area:
+            sets.append("SELECT partnership_id AS id FROM partnership_areas WHERE area = :area")
+        else:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM partnership_areas a WHERE a.partnership_id = p.id AND a.area = :area)"
+            )
     if filters.region is not None:
         clauses.append("p.region LIKE :region")
         params["region"] = f"%{filters.region}%"
-    return "".join(f" AND {clause}" for clause in clauses), params
+        if len(filters.region.strip()) >= 3:
+            sets.append(
+                "SELECT rowid AS id FROM partnership_names WHERE partnership_names MATCH :region_match"
+            )
+            params["region_match"] = "{region} : " + fts.quote(filters.region.strip())
+    clauses += [f"p.id IN ({ids})" for ids in sets[1:]]
+    source = "partnerships p"
+    if sets:
+        source = f"({sets[0]}) AS chosen CROSS JOIN partnerships p ON p.id = chosen.id"
+    return _Shape(
+        source,
+        "".join(f" AND {clause}" for clause in clauses),
+        params,
+        counted_by_tallies=filters.member_id is None and filters.region is None,
+    )
+
+
+async def _total(tx: Transaction, filters: ListFilters, shape: _Shape) -> int:
+    """How many partnerships the viewer may see pass the filters.
+
+    The tallies kept by triggers (``partnership_tallies``) give the public ones (and, for
+    coordinators, all); only the confidential ones the viewer owns or co-owns are counted row by row.
+    A member or region filter names a small set: that is counted instead.
+    """
+    if not shape.counted_by_tallies:
+        return int(
+            await tx.fetch_value(
+                f"SELECT count(*) FROM {shape.source} WHERE p.guild_id = :guild AND {_VISIBLE}{shape.where}",
+                shape.params,
+            )
+        )
+    return int(
+        await tx.fetch_value(
+            "SELECT (SELECT coalesce(sum(total), 0) FROM partnership_tallies"
+            "         WHERE guild_id = :guild AND area = :tally_area"
+            "           AND (:type IS NULL OR partner_type = :type) AND (:stage IS NULL OR stage = :stage)"
+            "           AND (visibility = 'public' OR :coordinator))"
+            " + CASE WHEN :coordinator THEN 0 ELSE ("
+            f"   SELECT count(*) FROM ({owned_by('viewer')}) AS mine"
+            "    CROSS JOIN partnerships p ON p.id = mine.id"
+            f"   WHERE p.guild_id = :guild AND p.visibility = 'confidential'{shape.where}) END",
+            {**shape.params, "tally_area": filters.area or ""},
+        )
+    )
 
 
 async def list_page(
     database: Database, guild_id: int, viewer: Viewer, filters: ListFilters, *, page: int = 0
 ) -> Page:
-    """One page of the partnerships the viewer may see, most recently updated first, and the total."""
-    where, params = _filter_sql(filters)
-    params |= {"guild": guild_id, "limit": PAGE_SIZE, "offset": page * PAGE_SIZE, **_viewer_params(viewer)}
-    base = f" FROM partnerships p WHERE p.guild_id = :guild AND {_VISIBLE}{where}"
+    """One page of the partnerships the viewer may see, most recently updated first, and the total.
+
+    The work is bounded by the page, not the registry: the total comes from tallies or a small id
+    set, and the rows from an index walked in order (or a small id set, sorted).
+    """
+    shape = _shape(filters)
+    shape.params.update(
+        {"guild": guild_id, "limit": PAGE_SIZE, "offset": page * PAGE_SIZE, **_viewer_params(viewer)}
+    )
     async with database.read() as tx:
-        total = await tx.fetch_value(f"SELECT COUNT(*){base}", params)
+        total = await _total(tx, filters, shape)
+        if filters.area is not None and shape.counted_by_tallies and total <= SPARSE_AREA:
+            shape = replace(_shape(filters, sparse_area=True), params=shape.params)
         rows = await tx.fetch_all(
-            f"SELECT {_COLUMNS}{base} ORDER BY p.updated_at DESC, p.id DESC LIMIT :limit OFFSET :offset",
-            params,
+            f"SELECT {_COLUMNS} FROM {shape.source} WHERE p.guild_id = :guild AND {_VISIBLE}{shape.where}"
+            " ORDER BY p.updated_at DESC, p.id DESC LIMIT :limit OFFSET :offset",
+            shape.params,
         )
     return Page([_from_row(row) for row in rows], total, page, {})
 
 
 async def _search(
     database: Database, guild_id: int, viewer: Viewer, match: str, page: int
-) -> tuple[int, list[Any]]:
-    params = {
-        "match": match,
-        "guild": guild_id,
-        "limit": PAGE_SIZE,
-        "offset": page * PAGE_SIZE,
-        **_viewer_params(viewer),
-    }
-    base = (
-        " FROM partnerships_fts JOIN partnerships p ON p.id = partnerships_fts.rowid"
-        f" WHERE partnerships_fts MATCH :match AND p.guild_id = :guild AND {_VISIBLE}"
-    )
+) -> tuple[int, tuple[list[Any], bool]]:
+    """The page's rows with their snippets, how many matched, and whether that count was capped.
+
+    The FTS index drives (CROSS JOIN keeps it the outer loop) and yields the server's newest
+    matches first, so the work stops at ``fts.SEARCH_LIMIT`` however common the words are; then
+    only the page's records are read in full and get snippets.
+    """
     weights = ", ".join(map(str, SEARCH_WEIGHTS))
     async with database.read() as tx:
-        total = await tx.fetch_value(f"SELECT COUNT(*){base}", params)
-        rows = await tx.fetch_all(
-            f"SELECT {_COLUMNS},"
-            f" snippet(partnerships_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet"
-            f"{base} ORDER BY bm25(partnerships_fts, {weights}), p.id LIMIT :limit OFFSET :offset",
-            params,
+        scored = await tx.fetch_all(
+            f"SELECT partnerships_fts.rowid AS id, bm25(partnerships_fts, {weights}) AS score"
+            " FROM partnerships_fts CROSS JOIN partnerships p ON p.id = partnerships_fts.rowid"
+            f" WHERE partnerships_fts MATCH :match AND p.guild_id = :guild AND {_VISIBLE}"
+            " ORDER BY partnerships_fts.rowid DESC LIMIT :limit",
+            {"match": match, "guild": guild_id, "limit": fts.SEARCH_LIMIT + 1, **_viewer_params(viewer)},
         )
-    return total, rows
+        ranked = fts.rank_page([(row["id"], row["score"]) for row in scored], page, PAGE_SIZE)
+        snippets = await fts.page_snippets(tx, "partnerships_fts", match, ranked.ids)
+        rows = await tx.fetch_all(
+            f"SELECT {_COLUMNS} FROM partnerships p WHERE p.id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(ranked.ids)},
+        )
+    by_id = {row["id"]: row for row in rows}
+    found = [by_id[item] for item in ranked.ids if item in by_id]
+    return ranked.total, ([(row, snippets.get(row["id"], "")) for row in found], ranked.capped)
 
 
 async def search(database: Database, guild_id: int, viewer: Viewer, text: str, *, page: int = 0) -> Page:
@@ -108,11 +182,12 @@ async def search(database: Database, guild_id: int, viewer: Viewer, text: str, *
     )
     if found is None:
         return Page([], 0, page, {})
-    total, rows, broadened = found
+    total, (rows, capped), broadened = found
     return Page(
-        [_from_row(row) for row in rows],
+        [_from_row(row) for row, _ in rows],
         total,
         page,
-        {row["id"]: row["snippet"] for row in rows},
+        {row["id"]: snippet for row, snippet in rows},
         broadened=broadened,
+        capped=capped,
     )

@@ -24,6 +24,7 @@ from core.vocabulary import (
 )
 from db import checkins
 from db.database import Database, Transaction
+from db.fts import quote
 
 
 class DuplicatePartnership(Exception):
@@ -384,30 +385,70 @@ async def detail(
     )
 
 
+# Autocomplete looks at the viewer's own partnerships, the server's most recently updated ones and
+# (for three or more letters) its newest that contain the text: at most this many of each.
+AUTOCOMPLETE_POOL = 500
+
+
 async def autocomplete(
     database: Database, guild_id: int, viewer: Viewer, text: str, *, limit: int = 25
 ) -> list[Partnership]:
-    """Partnerships the viewer may see whose name or partner contains ``text``; their own first."""
-    pattern = f"%{text.strip()}%"
+    """Partnerships the viewer may see whose name or partner contains ``text``; their own first,
+    then the most recently updated.
+
+    Bounded work at any size: the candidates are the viewer's own, the ``AUTOCOMPLETE_POOL`` most
+    recently updated, and (when the text is long enough for the trigram index ``partnership_names``)
+    the newest that contain it. That is exactly the full answer whenever the recent ones hold a page of
+    matches or fewer than the pool match at all.
+    """
+    typed = text.strip()
+    containing = ""
+    if len(typed) >= 3:
+        containing = (
+            " UNION SELECT * FROM (SELECT partnership_names.rowid FROM partnership_names"
+            " CROSS JOIN partnerships q ON q.id = partnership_names.rowid"
+            " WHERE partnership_names MATCH :names AND q.guild_id = :guild"
+            " ORDER BY partnership_names.rowid DESC LIMIT :pool)"
+        )
+    # The candidates drive (CROSS JOIN keeps them the outer loop); the text and visibility check them.
     rows = await database.fetch_all(
-        f"SELECT {_COLUMNS} FROM partnerships p"
+        f"SELECT {_COLUMNS} FROM ("
+        "   SELECT id FROM partnerships WHERE owner_id = :viewer AND guild_id = :guild"
+        "   UNION SELECT partnership_id FROM partnership_co_owners WHERE user_id = :viewer"
+        "   UNION SELECT * FROM (SELECT id FROM partnerships WHERE guild_id = :guild"
+        f"                       ORDER BY updated_at DESC LIMIT :pool){containing}"
+        " ) AS candidates CROSS JOIN partnerships p ON p.id = candidates.id"
         f" WHERE p.guild_id = :guild AND {_VISIBLE}"
         " AND (:pattern = '%%' OR p.name LIKE :pattern OR p.partner_name LIKE :pattern)"
         " ORDER BY (p.owner_id = :viewer OR EXISTS (SELECT 1 FROM partnership_co_owners c"
         "   WHERE c.partnership_id = p.id AND c.user_id = :viewer)) DESC, p.updated_at DESC"
         " LIMIT :limit",
-        {"guild": guild_id, "pattern": pattern, "limit": limit, **_viewer_params(viewer)},
+        {
+            "guild": guild_id,
+            "pattern": f"%{typed}%",
+            "names": "{name partner_name} : " + quote(typed),
+            "pool": AUTOCOMPLETE_POOL,
+            "limit": limit,
+            **_viewer_params(viewer),
+        },
     )
     return [_from_row(row) for row in rows]
 
 
 # --- A member's share of the registry: /profile show counts it, /profile export lists it. ---
 
-# Partnerships (alias ``p``) that :member owns or co-owns.
-_MEMBER_OF = (
-    "(p.owner_id = :member OR EXISTS (SELECT 1 FROM partnership_co_owners m"
-    " WHERE m.partnership_id = p.id AND m.user_id = :member))"
-)
+
+def owned_by(parameter: str) -> str:
+    """SQL for the ids of the partnerships the member ``:parameter`` owns or co-owns (any server)."""
+    return (
+        f"SELECT id FROM partnerships WHERE owner_id = :{parameter}"
+        f" UNION SELECT partnership_id FROM partnership_co_owners WHERE user_id = :{parameter}"
+    )
+
+
+# Partnerships (alias ``p``) that :member owns or co-owns: their ids drive the query (CROSS JOIN
+# keeps them the outer loop), so it costs what the member holds, not the server.
+_MEMBER_OF = f"({owned_by('member')}) AS theirs CROSS JOIN partnerships p ON p.id = theirs.id"
 
 
 @dataclass(frozen=True)
@@ -431,7 +472,7 @@ async def count_for_member(database: Database, guild_id: int, member_id: int, vi
         "SELECT"
         " coalesce(sum(p.owner_id = :member), 0) AS owned,"
         " coalesce(sum(p.owner_id IS NOT :member), 0) AS co_owned"
-        f" FROM partnerships p WHERE p.guild_id = :guild AND {_VISIBLE} AND {_MEMBER_OF}",
+        f" FROM {_MEMBER_OF} WHERE p.guild_id = :guild AND {_VISIBLE}",
         {"guild": guild_id, "member": member_id, **_viewer_params(viewer)},
     )
     assert row is not None
@@ -441,7 +482,7 @@ async def count_for_member(database: Database, guild_id: int, member_id: int, vi
 async def of_member(database: Database, guild_id: int, member_id: int) -> list[Partnership]:
     """Every partnership the member owns or co-owns (they may see all of them), oldest first."""
     rows = await database.fetch_all(
-        f"SELECT {_COLUMNS} FROM partnerships p WHERE p.guild_id = :guild AND {_MEMBER_OF} ORDER BY p.id",
+        f"SELECT {_COLUMNS} FROM {_MEMBER_OF} WHERE p.guild_id = :guild ORDER BY p.id",
         {"guild": guild_id, "member": member_id},
     )
     return [_from_row(row) for row in rows]

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from db.fts import quote
+
 # Letters and digits, as FTS5's unicode61 tokenizer cuts words ("cc by-sa" → cc, by, sa).
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -109,11 +111,6 @@ def leftover(query: Sequence[Word], named: Sequence[Span]) -> list[str]:
     return list(
         dict.fromkeys(word.text for index, word in enumerate(query) if index not in inside and not word.stop)
     )
-
-
-def quote(text: str) -> str:
-    """An FTS5 string literal: matched as words (a phrase when several), never as syntax."""
-    return '"' + text.replace('"', '""') + '"'
 
 
 def any_of(parts: Iterable[str], *, columns: Sequence[str] = ()) -> str | None:

@@ -154,6 +154,7 @@ def results_embed(title: str, page: Page, lines: list[str], *, empty: str, foote
         return embed
     first = page.page * PAGE_SIZE + 1
     embed.description = shorten("\n".join(lines), 4096)
-    shown = f"{first}–{first + len(page.items) - 1} of {page.total}"
+    # A capped search ranked its newest matches only: more match than the total says.
+    shown = f"{first}–{first + len(page.items) - 1} of {page.total:,}{'+' if page.capped else ''}"
     embed.set_footer(text=" · ".join(filter(None, (f"Showing {shown}", footer))))
     return embed
