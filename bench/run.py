@@ -123,7 +123,7 @@ class Driver:
             samples.latencies.append(last.first_response)
             if last.finished is not None and last.complete is not None:
                 samples.completions.append(last.complete)
-        forget_history(env)
+        forget_history(self.bench.server)
         return samples
 
 
@@ -168,7 +168,8 @@ async def run_benchmark(
                 if only and scenario.name not in only:
                     continue
                 count = min(iterations, scenario.iterations or iterations)
-                samples = await driver.run(scenario, count, min(warmup, count))
+                # A tenth of the iterations at most go to warming up (a heavy scenario runs few).
+                samples = await driver.run(scenario, count, min(warmup, max(1, count // 10)))
                 results[scenario.name] = samples.summary() | {"peak_rss_mb": peak_rss_mb()}
                 logging.getLogger(__name__).warning("measured %s %s", scenario.name, results[scenario.name])
             report = {

@@ -111,13 +111,18 @@ async def open_server(bot: PartnershipsBot, size: Size) -> Server:
     )
 
 
-def forget_history(env: Env) -> None:
-    """Drop SimCord's own logs of past requests and events, and the files the bot uploaded (kept
-    as Discord's CDN would): they grow with every interaction and would count as the bot's memory."""
-    backend = env.backend
+def forget_history(server: Server) -> None:
+    """Drop what SimCord keeps of finished scenarios: its logs of requests and events, past
+    interactions, the answers in the channel the commands run in, the files the bot uploaded (kept
+    as Discord's CDN would). They grow with every interaction and would count as the bot's memory
+    and time. Clinic threads stay: later scenarios work in them."""
+    backend = server.env.backend
     backend.transcript.clear()
     backend.http_requests.clear()
     backend.cdn._blobs.clear()
+    backend.interactions.clear()
+    backend.interaction_tokens.clear()
+    backend.messages.get(server.general.id, {}).clear()
 
 
 def close_views(bot: PartnershipsBot) -> None:

@@ -6,6 +6,7 @@ its owner, its co-owners and coordinators. Every read that a member can trigger 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -345,6 +346,18 @@ async def get_visible(
     return _from_row(row) if row else None
 
 
+def _checklist(stored: dict[AgreementItem, sqlite3.Row]) -> list[AgreementState]:
+    """Every checklist item, with what is stored for it (not done when nothing is)."""
+    return [
+        AgreementState(
+            item,
+            bool(stored[item]["done"]) if item in stored else False,
+            stored[item]["note"] if item in stored else None,
+        )
+        for item in AgreementItem
+    ]
+
+
 async def detail(
     database: Database, partnership: Partnership, *, timeline_limit: int = 5
 ) -> PartnershipDetail:
@@ -365,24 +378,55 @@ async def detail(
         next_checkin = await tx.fetch_value(
             "SELECT next_checkin_at FROM partnerships WHERE id = ?", (partnership.id,)
         )
-    stored = {AgreementItem(row["item"]): row for row in agreement_rows}
     return PartnershipDetail(
         partnership=partnership,
         next_checkin_at=from_storage(next_checkin) if next_checkin else None,
         targets=[Target(row["metric"], row["target"], row["current"], row["unit"]) for row in target_rows],
-        agreement=[
-            AgreementState(
-                item,
-                bool(stored[item]["done"]) if item in stored else False,
-                stored[item]["note"] if item in stored else None,
-            )
-            for item in AgreementItem
-        ],
+        agreement=_checklist({AgreementItem(row["item"]): row for row in agreement_rows}),
         timeline=[
             TimelineEntry(row["kind"], row["author_id"], from_storage(row["at"]), row["summary"], row["note"])
             for row in timeline_rows
         ],
     )
+
+
+async def details_without_timeline(database: Database, records: list[Partnership]) -> list[PartnershipDetail]:
+    """``detail(record, timeline_limit=0)`` for many records in three reads, not three per record
+    (a member's data export may hold a couple of hundred)."""
+    ids = json.dumps([record.id for record in records])
+    async with database.read() as tx:
+        target_rows = await tx.fetch_all(
+            "SELECT partnership_id, metric, target, current, unit FROM partnership_targets"
+            " WHERE partnership_id IN (SELECT value FROM json_each(?)) ORDER BY partnership_id, metric",
+            (ids,),
+        )
+        agreement_rows = await tx.fetch_all(
+            "SELECT partnership_id, item, done, note FROM partnership_agreement"
+            " WHERE partnership_id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        )
+        next_rows = await tx.fetch_all(
+            "SELECT id, next_checkin_at FROM partnerships WHERE id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        )
+    targets: dict[int, list[Target]] = {}
+    for row in target_rows:
+        targets.setdefault(row["partnership_id"], []).append(
+            Target(row["metric"], row["target"], row["current"], row["unit"])
+        )
+    stored: dict[int, dict[AgreementItem, sqlite3.Row]] = {}
+    for row in agreement_rows:
+        stored.setdefault(row["partnership_id"], {})[AgreementItem(row["item"])] = row
+    next_checkin = {row["id"]: row["next_checkin_at"] for row in next_rows}
+    return [
+        PartnershipDetail(
+            partnership=record,
+            next_checkin_at=from_storage(next_checkin[record.id]) if next_checkin.get(record.id) else None,
+            targets=targets.get(record.id, []),
+            agreement=_checklist(stored.get(record.id, {})),
+        )
+        for record in records
+    ]
 
 
 # Autocomplete looks at the viewer's own partnerships, the server's most recently updated ones and

@@ -158,7 +158,7 @@ class ProfilesCog(commands.Cog):
             user_id=user_id,
             exported_at=self.bot.clock(),
             profile=await profiles.get(database, guild_id, user_id),
-            partnerships=[await partnerships.detail(database, record, timeline_limit=0) for record in owned],
+            partnerships=await partnerships.details_without_timeline(database, owned),
             authored=await partnerships.authored_by(
                 database, guild_id, user_id, await viewer_for(interaction)
             ),

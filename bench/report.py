@@ -1,0 +1,75 @@
+"""The README's results table, from the committed results (movement and ten times the movement).
+
+.venv/bin/python -m bench.report
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).with_name("results")
+
+
+def load(name: str) -> dict[str, Any] | None:
+    path = RESULTS_DIR / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _cell(result: dict[str, Any] | None, key: str) -> str:
+    value = None if result is None else result.get(key)
+    return "–" if value is None else f"{value:g}"
+
+
+def table(movement: dict[str, Any], tenx: dict[str, Any] | None) -> str:
+    lines = [
+        "| scenario | kind | movement p50 | movement p99 | tenx p50 | tenx p99 | growth (p99) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in movement["scenarios"].items():
+        other = tenx["scenarios"].get(name) if tenx else None
+        growth = "–"
+        if other and result.get("p99_ms") and other.get("p99_ms"):
+            growth = f"{other['p99_ms'] / result['p99_ms']:.2f}×"
+        lines.append(
+            f"| `{name}` | {result['kind']} | {_cell(result, 'p50_ms')} | {_cell(result, 'p99_ms')}"
+            f" | {_cell(other, 'p50_ms')} | {_cell(other, 'p99_ms')} | {growth} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(report: dict[str, Any]) -> str:
+    start = report["start_up"]
+    memory = report["rss_mb"]
+    rows, size = report["size"]["rows"], report["size"]
+    return (
+        f"{size['name']}: {rows['partnerships']:,} partnerships, {rows['partnership_timeline']:,}"
+        f" timeline entries, {rows['checkins']:,} check-ins, {rows['clinics']:,} clinics,"
+        f" {size['database_mb']:,} MB; start-up {start['ready_s']} s (setup_hook {start['setup_hook_s']} s);"
+        f" memory at ready {memory['ready']} MB, peak {memory['peak']} MB"
+    )
+
+
+def main() -> int:
+    movement, tenx = load("movement"), load("tenx")
+    if movement is None:
+        print(
+            "No bench/results/movement.json yet: run `python3 dev.py bench --size movement`.", file=sys.stderr
+        )
+        return 1
+    print(table(movement, tenx))
+    print()
+    for report in filter(None, (movement, tenx)):
+        print("- " + summary(report))
+    machine = movement["machine"]
+    print(
+        f"- machine: {machine['cpu']}, {machine['cores']} cores, {machine['os']}, Python {machine['python']},"
+        f" SQLite {machine['sqlite']}, discord.py {machine['discord.py']}, SimCord {machine['simcord']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
