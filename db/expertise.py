@@ -206,7 +206,17 @@ async def match_terms(database: Database, probes: Sequence[Probe]) -> list[TermH
 async def members_per_area(
     database: Database, guild_id: int, *, only: Sequence[int] | None = None
 ) -> dict[str, int]:
-    """How many members declared each taxonomy area (``only``: counting just these members)."""
+    """How many members declared each taxonomy area (``only``: counting just these members).
+
+    For everyone, read from the tallies triggers keep (``expertise_tallies``), not by counting.
+    """
+    if only is None:
+        rows = await database.fetch_all(
+            "SELECT area, members FROM expertise_tallies"
+            " WHERE guild_id = ? AND area IN (SELECT slug FROM areas)",
+            (guild_id,),
+        )
+        return {row["area"]: row["members"] for row in rows}
     rows = await database.fetch_all(
         "SELECT area, count(*) AS members FROM member_expertise"
         " WHERE guild_id = :guild AND area IN (SELECT slug FROM areas)"

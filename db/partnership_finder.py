@@ -33,6 +33,8 @@ class ListFilters:
         return any(value is not None for value in vars(self).values())
 
 
+# A member or region filter is counted row by row up to this many; beyond, the total reads "1,000+".
+COUNT_LIMIT = 1000
 # An area with at most this many partnerships is listed from its tags (read, then sorted); a bigger
 # one by walking the newest changes, which fills a page long before reaching the end.
 SPARSE_AREA = 1000
@@ -48,10 +50,11 @@ class _Shape:
     counted_by_tallies: bool  # no filter that the tallies can't count
 
 
-def _shape(filters: ListFilters, *, sparse_area: bool = False) -> _Shape:
+def _shape(filters: ListFilters, *, sparse_area: bool = False, dense_region: bool = False) -> _Shape:
     """A member, a region (three letters or more, through the trigram index) or a sparse area name a
     small set of ids; the first drives the query (CROSS JOIN keeps it the outer loop) and the others
-    check. Without one, type and stage ride on their ordered indexes."""
+    check. Without one, type and stage ride on their ordered indexes; a dense area or region is
+    checked row by row while walking the newest changes, which fills a page quickly."""
     sets: list[str] = []
     clauses: list[str] = []
     params: dict[str, Any] = {
@@ -76,7 +79,7 @@ def _shape(filters: ListFilters, *, sparse_area: bool = False) -> _Shape:
     if filters.region is not None:
         clauses.append("p.region LIKE :region")
         params["region"] = f"%{filters.region}%"
-        if len(filters.region.strip()) >= 3:
+        if len(filters.region.strip()) >= 3 and not dense_region:
             sets.append(
                 "SELECT rowid AS id FROM partnership_names WHERE partnership_names MATCH :region_match"
             )
@@ -93,33 +96,35 @@ def _shape(filters: ListFilters, *, sparse_area: bool = False) -> _Shape:
     )
 
 
-async def _total(tx: Transaction, filters: ListFilters, shape: _Shape) -> int:
-    """How many partnerships the viewer may see pass the filters.
+async def _total(tx: Transaction, filters: ListFilters, shape: _Shape) -> tuple[int, bool]:
+    """How many partnerships the viewer may see pass the filters, and whether counting stopped at
+    ``COUNT_LIMIT`` (shown as "1,000+").
 
     The tallies kept by triggers (``partnership_tallies``) give the public ones (and, for
     coordinators, all); only the confidential ones the viewer owns or co-owns are counted row by row.
-    A member or region filter names a small set: that is counted instead.
+    A member or region filter is counted row by row, up to the limit.
     """
     if not shape.counted_by_tallies:
-        return int(
+        counted = int(
             await tx.fetch_value(
-                f"SELECT count(*) FROM {shape.source} WHERE p.guild_id = :guild AND {_VISIBLE}{shape.where}",
-                shape.params,
+                f"SELECT count(*) FROM (SELECT 1 FROM {shape.source}"
+                f" WHERE p.guild_id = :guild AND {_VISIBLE}{shape.where} LIMIT :count_limit)",
+                {**shape.params, "count_limit": COUNT_LIMIT + 1},
             )
         )
-    return int(
-        await tx.fetch_value(
-            "SELECT (SELECT coalesce(sum(total), 0) FROM partnership_tallies"
-            "         WHERE guild_id = :guild AND area = :tally_area"
-            "           AND (:type IS NULL OR partner_type = :type) AND (:stage IS NULL OR stage = :stage)"
-            "           AND (visibility = 'public' OR :coordinator))"
-            " + CASE WHEN :coordinator THEN 0 ELSE ("
-            f"   SELECT count(*) FROM ({owned_by('viewer')}) AS mine"
-            "    CROSS JOIN partnerships p ON p.id = mine.id"
-            f"   WHERE p.guild_id = :guild AND p.visibility = 'confidential'{shape.where}) END",
-            {**shape.params, "tally_area": filters.area or ""},
-        )
+        return min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
+    total = await tx.fetch_value(
+        "SELECT (SELECT coalesce(sum(total), 0) FROM partnership_tallies"
+        "         WHERE guild_id = :guild AND area = :tally_area"
+        "           AND (:type IS NULL OR partner_type = :type) AND (:stage IS NULL OR stage = :stage)"
+        "           AND (visibility = 'public' OR :coordinator))"
+        " + CASE WHEN :coordinator THEN 0 ELSE ("
+        f"   SELECT count(*) FROM ({owned_by('viewer')}) AS mine"
+        "    CROSS JOIN partnerships p ON p.id = mine.id"
+        f"   WHERE p.guild_id = :guild AND p.visibility = 'confidential'{shape.where}) END",
+        {**shape.params, "tally_area": filters.area or ""},
     )
+    return int(total), False
 
 
 async def list_page(
@@ -128,22 +133,25 @@ async def list_page(
     """One page of the partnerships the viewer may see, most recently updated first, and the total.
 
     The work is bounded by the page, not the registry: the total comes from tallies or a small id
-    set, and the rows from an index walked in order (or a small id set, sorted).
+    set (counted up to ``COUNT_LIMIT``), and the rows from an index walked in order (or a small id
+    set, sorted).
     """
     shape = _shape(filters)
     shape.params.update(
         {"guild": guild_id, "limit": PAGE_SIZE, "offset": page * PAGE_SIZE, **_viewer_params(viewer)}
     )
     async with database.read() as tx:
-        total = await _total(tx, filters, shape)
+        total, capped = await _total(tx, filters, shape)
         if filters.area is not None and shape.counted_by_tallies and total <= SPARSE_AREA:
             shape = replace(_shape(filters, sparse_area=True), params=shape.params)
+        elif capped and filters.member_id is None:  # a region most records share
+            shape = replace(_shape(filters, dense_region=True), params=shape.params)
         rows = await tx.fetch_all(
             f"SELECT {_COLUMNS} FROM {shape.source} WHERE p.guild_id = :guild AND {_VISIBLE}{shape.where}"
             " ORDER BY p.updated_at DESC, p.id DESC LIMIT :limit OFFSET :offset",
             shape.params,
         )
-    return Page([_from_row(row) for row in rows], total, page, {})
+    return Page([_from_row(row) for row in rows], total, page, {}, capped=capped)
 
 
 async def _search(

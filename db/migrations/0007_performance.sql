@@ -221,3 +221,33 @@ BEGIN
     INSERT INTO clinic_tallies (guild_id, status, area, total) VALUES (new.guild_id, new.status, new.area, 1)
     ON CONFLICT DO UPDATE SET total = total + 1;
 END;
+
+-- How many members declared each area, per server: /expertise areas without counting declarations.
+CREATE TABLE expertise_tallies (
+    guild_id INTEGER NOT NULL,
+    area     TEXT NOT NULL,
+    members  INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, area)
+) WITHOUT ROWID;
+
+INSERT INTO expertise_tallies (guild_id, area, members)
+SELECT guild_id, area, count(*) FROM member_expertise GROUP BY guild_id, area;
+
+CREATE TRIGGER expertise_tallies_insert AFTER INSERT ON member_expertise BEGIN
+    INSERT INTO expertise_tallies (guild_id, area, members) VALUES (new.guild_id, new.area, 1)
+    ON CONFLICT DO UPDATE SET members = members + 1;
+END;
+
+CREATE TRIGGER expertise_tallies_delete AFTER DELETE ON member_expertise BEGIN
+    UPDATE expertise_tallies SET members = members - 1 WHERE guild_id = old.guild_id AND area = old.area;
+    DELETE FROM expertise_tallies WHERE guild_id = old.guild_id AND area = old.area AND members <= 0;
+END;
+
+CREATE TRIGGER expertise_tallies_update AFTER UPDATE OF guild_id, area ON member_expertise
+WHEN old.guild_id IS NOT new.guild_id OR old.area IS NOT new.area
+BEGIN
+    UPDATE expertise_tallies SET members = members - 1 WHERE guild_id = old.guild_id AND area = old.area;
+    DELETE FROM expertise_tallies WHERE guild_id = old.guild_id AND area = old.area AND members <= 0;
+    INSERT INTO expertise_tallies (guild_id, area, members) VALUES (new.guild_id, new.area, 1)
+    ON CONFLICT DO UPDATE SET members = members + 1;
+END;

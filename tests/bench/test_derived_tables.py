@@ -1,9 +1,9 @@
 """What migration 0007 derives stays in step with the records through every write the bot makes.
 
 The tallies (partnerships per server, area, type, stage and visibility; clinics per status and
-area; clinic credits per helper and area) and the trigram name index are kept by triggers, so no
-write path had to change. Here real commands change records in every way those depend on, and each
-derived table must equal a fresh count of the records.
+area; clinic credits per helper and area; members per declared area) and the trigram name index
+are kept by triggers, so no write path had to change. Here real commands change records in every
+way those depend on, and each derived table must equal a fresh count of the records.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ RECOUNTS = {
     "clinic_tallies": (
         "SELECT guild_id, status, area, total FROM clinic_tallies WHERE total != 0",
         "SELECT guild_id, status, area, count(*) FROM clinics GROUP BY guild_id, status, area",
+    ),
+    "expertise_tallies": (
+        "SELECT guild_id, area, members FROM expertise_tallies",
+        "SELECT guild_id, area, count(*) FROM member_expertise GROUP BY guild_id, area",
     ),
     "clinic_credit_tallies": (
         "SELECT guild_id, helper_id, area, credits FROM clinic_credit_tallies",
@@ -83,9 +87,20 @@ async def test_partnership_tallies_and_names_follow_every_change(community: Comm
     ]
     await assert_in_step(community)
 
+    for actor, area in ((omar, "GLAM"), (omar, "Wikidata"), (mina, "GLAM"), (mina, "copyright")):
+        added = await actor.slash(community.general, "expertise add", area=area, level="expert")
+        assert added.response.content.startswith("Added"), added.response.content
+    removed = await mina.slash(community.general, "expertise remove", area="copyright")
+    assert removed.response.content.startswith("Removed"), removed.response.content
+    await assert_in_step(community)
+
     forget = await omar.slash(community.general, "profile forget")
     await omar.click(forget.response, label="Forget me")
     await assert_in_step(community)
+    glam = await community.bot.database.fetch_value(
+        "SELECT members FROM expertise_tallies WHERE area = 'glam'"
+    )
+    assert glam == 1  # mina's; omar's went with him
     found = await partnerships.autocomplete(
         community.bot.database, community.guild.id, partnerships.Viewer(pita.id, False), "open lib"
     )
