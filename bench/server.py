@@ -92,6 +92,8 @@ async def open_server(bot: PartnershipsBot, size: Size) -> Server:
     started = time.perf_counter()
     await cached.chunk()  # discord.py chunks at start-up on the real gateway; SimCord needs asking
     timings["member_chunk_s"] = time.perf_counter() - started
+    # Who left while the bot was away, recorded as production's first tick does (cogs/members).
+    await bot.get_cog("MembersCog").reconcile_work(bot.clock())  # type: ignore[union-attr]
 
     now = bot.clock()
     await settings.add_coordinator_role(bot.database, guild.id, coordinator_role.id, by=admins[0].id, at=now)

@@ -241,34 +241,56 @@ async def keep_open(database: Database, clinic_id: int, *, at: datetime) -> bool
 
 
 # ------------------------------------------------------------------------------------ idle steps
+_IN_GUILDS = "(:guilds IS NULL OR guild_id IN (SELECT value FROM json_each(:guilds)))"
+
+
 async def due_for_idle_steps(
     database: Database,
     *,
     quiet_before: datetime,
     dormant_before: datetime,
     helpers_quiet_before: datetime,
+    guild_ids: Iterable[int] | None = None,
     limit: int = 200,
+    resuggestions: int | None = None,
 ) -> list[Clinic]:
-    """Open clinics that may have an idle step due (the caller decides which).
+    """Open clinics with an idle step due, the longest overdue first: at most ``limit`` questions
+    and dormancies, and at most ``resuggestions`` re-suggestions (``limit`` when None), only in
+    ``guild_ids`` when given (a server the bot left keeps its records but gets no steps).
 
-    Two index range searches: nobody wrote since ``quiet_before`` (the question, or dormancy
-    since ``dormant_before``), and no helper wrote since ``helpers_quiet_before`` (the one-off
-    re-suggestion). A clinic already asked this quiet period is skipped until it is dormant.
+    Three index range searches, each reading only clinics whose step is due, so a tick's cost
+    doesn't grow with the clinics already handled: nobody wrote since ``dormant_before``
+    (dormancy); nobody wrote since ``quiet_before`` and the asker wasn't asked yet this quiet
+    period (the question); no helper wrote since ``helpers_quiet_before`` but someone wrote since
+    ``quiet_before``, and experts weren't suggested again yet (the re-suggestion; a quieter clinic
+    is past it). "Overdue" is how long ago the step's cutoff passed.
     """
     rows = await database.fetch_all(
-        f"SELECT {_COLUMNS} FROM clinics"
-        " WHERE status = 'open' AND last_activity_at <= :ask"
-        "   AND (last_activity_at <= :dormant OR keep_open_asked_at IS NULL"
-        "        OR keep_open_asked_at <= last_activity_at)"
-        " UNION"
-        f" SELECT {_COLUMNS} FROM clinics"
-        " WHERE status = 'open' AND experts_resuggested_at IS NULL AND helpers_quiet_since <= :resuggest"
-        " ORDER BY id LIMIT :limit",
+        "SELECT * FROM ("
+        "  SELECT * FROM ("
+        f"    SELECT {_COLUMNS}, julianday(:dormant) - julianday(last_activity_at) AS overdue FROM clinics"
+        f"     WHERE status = 'open' AND last_activity_at <= :dormant AND {_IN_GUILDS}"
+        "     ORDER BY last_activity_at LIMIT :limit"
+        "  ) UNION ALL SELECT * FROM ("
+        f"    SELECT {_COLUMNS}, julianday(:ask) - julianday(last_activity_at) FROM clinics"
+        "     WHERE status = 'open'"
+        "       AND (keep_open_asked_at IS NULL OR keep_open_asked_at <= last_activity_at)"
+        f"       AND last_activity_at <= :ask AND last_activity_at > :dormant AND {_IN_GUILDS}"
+        "     ORDER BY last_activity_at LIMIT :limit"
+        "  ) ORDER BY overdue DESC, id LIMIT :limit"
+        ") UNION ALL SELECT * FROM ("
+        f"  SELECT {_COLUMNS}, julianday(:resuggest) - julianday(helpers_quiet_since) FROM clinics"
+        "    WHERE status = 'open' AND experts_resuggested_at IS NULL"
+        f"      AND helpers_quiet_since <= :resuggest AND last_activity_at > :ask AND {_IN_GUILDS}"
+        "    ORDER BY helpers_quiet_since LIMIT :resuggestions"
+        ") ORDER BY overdue DESC, id",
         {
             "ask": to_storage(quiet_before),
             "dormant": to_storage(dormant_before),
             "resuggest": to_storage(helpers_quiet_before),
+            "guilds": None if guild_ids is None else json.dumps(list(guild_ids)),
             "limit": limit,
+            "resuggestions": limit if resuggestions is None else resuggestions,
         },
     )
     return [_from_row(row) for row in rows]

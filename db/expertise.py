@@ -7,7 +7,6 @@ behind "who knows X" is in ``db/expertise_evidence.py``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -203,36 +202,19 @@ async def match_terms(database: Database, probes: Sequence[Probe]) -> list[TermH
     return [TermHit(row["start"], row["length"], row["kind"], row["key"], row["term"]) for row in rows]
 
 
-async def members_per_area(
-    database: Database, guild_id: int, *, only: Sequence[int] | None = None
-) -> dict[str, int]:
-    """How many members declared each taxonomy area (``only``: counting just these members).
+async def members_per_area(database: Database, guild_id: int) -> dict[str, int]:
+    """How many members still in the server declared each taxonomy area.
 
-    For everyone, read from the tallies triggers keep (``expertise_tallies``), not by counting.
+    Both counts are tallies triggers keep: everyone who declared (``expertise_tallies``), less the
+    declarations of members who left (``departed_expertise_tallies``).
     """
-    if only is None:
-        rows = await database.fetch_all(
-            "SELECT area, members FROM expertise_tallies"
-            " WHERE guild_id = ? AND area IN (SELECT slug FROM areas)",
-            (guild_id,),
-        )
-        return {row["area"]: row["members"] for row in rows}
     rows = await database.fetch_all(
-        "SELECT area, count(*) AS members FROM member_expertise"
-        " WHERE guild_id = :guild AND area IN (SELECT slug FROM areas)"
-        " AND (:only IS NULL OR user_id IN (SELECT value FROM json_each(:only)))"
-        " GROUP BY area",
-        {"guild": guild_id, "only": None if only is None else json.dumps(list(only))},
+        "SELECT t.area, t.members - coalesce(d.members, 0) AS members FROM expertise_tallies t"
+        " LEFT JOIN departed_expertise_tallies d ON d.guild_id = t.guild_id AND d.area = t.area"
+        " WHERE t.guild_id = ? AND t.area IN (SELECT slug FROM areas)",
+        (guild_id,),
     )
     return {row["area"]: row["members"] for row in rows}
-
-
-async def members_with_expertise(database: Database, guild_id: int) -> list[int]:
-    """Everyone in the guild who declared at least one area."""
-    rows = await database.fetch_all(
-        "SELECT DISTINCT user_id FROM member_expertise WHERE guild_id = ?", (guild_id,)
-    )
-    return [row["user_id"] for row in rows]
 
 
 async def partnerships_per_area(database: Database, guild_id: int, viewer: Viewer) -> dict[str, int]:
@@ -256,12 +238,11 @@ async def partnerships_per_area(database: Database, guild_id: int, viewer: Viewe
 
 
 async def open_clinics_per_area(database: Database, guild_id: int) -> dict[str, int]:
-    """Open clinics per area slug (served by the covering index ``clinics_guild_status_area``)."""
+    """Open clinics per area slug, read from the tallies triggers keep (``clinic_tallies``)."""
     rows = await database.fetch_all(
-        "SELECT area, count(*) AS open FROM clinics WHERE guild_id = ? AND status = 'open' GROUP BY area",
-        (guild_id,),
+        "SELECT area, total FROM clinic_tallies WHERE guild_id = ? AND status = 'open'", (guild_id,)
     )
-    return {row["area"]: row["open"] for row in rows}
+    return {row["area"]: row["total"] for row in rows}
 
 
 async def visible_partnerships_of(

@@ -151,6 +151,8 @@ STEPS: tuple[Step, ...] = (
         "kept, without your name (scheduled ones are still posted)",
     ),
     Step("UPDATE announcements SET cancelled_by = NULL WHERE guild_id = :guild AND cancelled_by = :user"),
+    # That they once left the server (kept so counts leave them out).
+    Step("DELETE FROM member_departures WHERE guild_id = :guild AND user_id = :user"),
 )
 
 

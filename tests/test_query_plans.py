@@ -171,12 +171,7 @@ HOT_QUERIES: list[HotQuery] = [
     HotQuery("who with region and language", _who("UNESCO", PeopleFilter(region="Ghana", language="Twi"))),
     HotQuery("who by affiliates", _who("Wikidata", PeopleFilter(affiliated_only=True), by_affiliation=True)),
     # /expertise areas, /expertise show, /profile show and export.
-    HotQuery(
-        "expertise areas",
-        lambda db, s: area_counts(db, s.guild_id, s.member, is_present=lambda user_id: True),
-        may_walk=frozenset({"member_expertise"}),
-        reason="members who left are found by checking each member who declared an area",
-    ),
+    HotQuery("expertise areas", lambda db, s: area_counts(db, s.guild_id, s.member)),
     HotQuery(
         "expertise show",
         lambda db, s: expertise.visible_partnerships_of(db, s.guild_id, s.member, s.owner_id, limit=40),
@@ -204,6 +199,9 @@ HOT_QUERIES: list[HotQuery] = [
             quiet_before=NOW - timedelta(days=7),
             dormant_before=NOW - timedelta(days=14),
             helpers_quiet_before=NOW - timedelta(days=2),
+            guild_ids=[s.guild_id],
+            limit=5,
+            resuggestions=1,
         ),
     ),
 ]

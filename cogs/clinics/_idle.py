@@ -15,6 +15,12 @@ from enum import StrEnum
 RESUGGEST_AFTER = timedelta(days=2)  # nobody but the asker has written
 ASK_AFTER = timedelta(days=7)  # nobody at all has written
 DORMANT_AFTER = timedelta(days=14)
+# At most this many steps per scheduler tick, the longest overdue first; the rest wait for the next
+# tick. A tick stays short (the other features' due work runs after it), and after downtime the
+# backlog reaches Discord as a trickle, well inside its rate limits, not as a burst. A
+# re-suggestion ranks experts as /expertise who does (tens of milliseconds): one per tick.
+STEPS_PER_TICK = 5  # questions and dormancies
+RESUGGESTIONS_PER_TICK = 1
 
 
 class IdleStep(StrEnum):

@@ -37,10 +37,17 @@ def idle_state(clinic: Clinic) -> idle.IdleState:
 
 
 async def run_idle_steps(bot: PartnershipsBot, now: datetime) -> None:
-    """Do every idle step due at ``now``; one clinic failing doesn't stop the others."""
+    """Do the idle steps due at ``now``, the longest overdue first, a few per tick (the rest next
+    tick: ``STEPS_PER_TICK``); one clinic failing doesn't stop the others."""
     due = idle.cutoffs(now)
     candidates = await clinics.due_for_idle_steps(
-        bot.database, quiet_before=due.ask, dormant_before=due.dormant, helpers_quiet_before=due.resuggest
+        bot.database,
+        quiet_before=due.ask,
+        dormant_before=due.dormant,
+        helpers_quiet_before=due.resuggest,
+        guild_ids=[guild.id for guild in bot.guilds],
+        limit=idle.STEPS_PER_TICK,
+        resuggestions=idle.RESUGGESTIONS_PER_TICK,
     )
     for clinic in candidates:
         step = idle.next_step(idle_state(clinic), now)
@@ -75,7 +82,8 @@ async def _resuggest(
     bot: PartnershipsBot, guild: discord.Guild, thread: discord.Thread, clinic: Clinic, now: datetime
 ) -> None:
     area = next((area for area in await areas.all_areas(bot.database) if area.slug == clinic.area), None)
-    if area is None:
+    if area is None:  # its area left the taxonomy: nobody to suggest, and the step is done all the same
+        await clinics.claim_resuggestion(bot.database, clinic, [], at=now)
         return
     suggestions = await suggestions_for(
         bot,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from db import areas, expertise
@@ -19,17 +18,8 @@ class AreaCount:
     open_clinics: int
 
 
-async def area_counts(
-    database: Database, guild_id: int, viewer: Viewer, *, is_present: Callable[[int], bool]
-) -> list[AreaCount]:
+async def area_counts(database: Database, guild_id: int, viewer: Viewer) -> list[AreaCount]:
     members = await expertise.members_per_area(database, guild_id)
-    # Members who left are not counted: take away what they had declared.
-    departed = [
-        user for user in await expertise.members_with_expertise(database, guild_id) if not is_present(user)
-    ]
-    if departed:
-        for area, count in (await expertise.members_per_area(database, guild_id, only=departed)).items():
-            members[area] -= count
     tagged = await expertise.partnerships_per_area(database, guild_id, viewer)
     clinics = await expertise.open_clinics_per_area(database, guild_id)
     return [

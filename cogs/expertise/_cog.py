@@ -218,12 +218,7 @@ class ExpertiseCog(commands.Cog):
     )
     async def areas_command(self, interaction: discord.Interaction) -> None:
         guild = guild_of(interaction)
-        counts = await area_counts(
-            self.bot.database,
-            guild.id,
-            await viewer_for(interaction),
-            is_present=lambda user_id: guild.get_member(user_id) is not None,
-        )
+        counts = await area_counts(self.bot.database, guild.id, await viewer_for(interaction))
         await respond(interaction, embeds=render.areas_embeds(counts))
 
     @group.command(name="who", description="Who knows an area? Ranked, with the evidence for each person")

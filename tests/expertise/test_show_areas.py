@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.vocabulary import PartnerType, Stage
 from db import expertise, profiles
-from tests.conftest import Community
+from tests.clinics.helpers import clinics_forum, open_clinic
+from tests.conftest import Community, tick
 from tests.expertise.helpers import declare, record
 
 
@@ -106,3 +109,15 @@ async def test_areas_counts_members_partnerships_and_clinics(community: Communit
         "**GLAM** — 2 members · 2 partnerships · 0 open clinics"
         in as_coordinator.response.embeds[0].description
     )
+
+
+async def test_areas_count_open_clinics_only(community: Community) -> None:
+    await clinics_forum(community)
+    await open_clinic(community, community.member, topic="Museum licence")
+    await open_clinic(community, community.members[1], topic="Library scans")
+    shown = await community.member.slash(community.general, "expertise areas")
+    assert "**GLAM** — 0 members · 0 partnerships · 2 open clinics" in shown.response.embeds[0].description
+
+    await tick(community, community.clock() + timedelta(days=15))  # both go dormant
+    shown = await community.member.slash(community.general, "expertise areas")
+    assert "**GLAM** — 0 members · 0 partnerships · 0 open clinics" in shown.response.embeds[0].description
