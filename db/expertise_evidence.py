@@ -14,7 +14,8 @@ never evidence for a viewer who may not see it, not even as a count. Profile fie
 when shared, and the region and language filters only look at shared fields.
 
 Each hot lookup is an FTS5 MATCH or an index search; nothing scans the big tables (see
-``tests/expertise/test_query_plans.py``).
+``tests/expertise/test_query_plans.py``). The full-text lookups run once per query
+(``text_matches``); ranking and explaining read their ids.
 """
 
 from __future__ import annotations
@@ -35,11 +36,16 @@ from db.partnerships import _VISIBLE, Viewer, _viewer_params
 # out: areas are matched through their tags, and their synonym lists would make "open" match every
 # Wikidata ("open data") partnership.
 PARTNERSHIP_TEXT_COLUMNS = ("name", "partner_name", "description", "notes", "lessons")
-NOTHING = '""'  # an FTS5 expression that matches no row
 # At most this many records of the server per way of matching (each facet's words, each area tag,
 # each facet's partner types together; the leftover words), newest first: enough for any person's
 # capped counts, and a bound on the work whatever the size of the registry.
 HIT_LIMIT = 150
+# A partnership's own words are looked for among the newest this-many records (of any server) that
+# hold the words anywhere, area tags included. Tags carry synonyms ("open data" on every Wikidata
+# partnership), so without this bound a phrase that only tags hold would be checked, and rejected,
+# in every tagged record of the registry. In the benchmark's community the 150th match in a
+# partnership's own words is within the newest 1,800 of the common queries.
+SCAN_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,7 @@ class Facet:
 
     areas: tuple[str, ...]  # taxonomy slugs
     types: tuple[str, ...]  # partner type values
-    partnership_text: str  # FTS5 expression over partnerships_fts
-    expertise_text: str  # FTS5 expression over expertise_fts
+    text: str  # FTS5 expression for its phrases (over partnerships, only their own words count)
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,7 @@ class EvidenceQuery:
 
     facets: tuple[Facet, ...]
     free_areas: tuple[str, ...] = ()  # members' own areas and free tags, matched exactly
-    partnership_loose: str | None = None  # FTS5 expressions for the leftover words
-    expertise_loose: str | None = None
+    loose: str | None = None  # FTS5 expression for the leftover words
 
     @property
     def names_nothing(self) -> bool:
@@ -133,7 +137,88 @@ class MatchedPartnership:
     precise: bool
 
 
-# --- SQL, built for the number of facets (each has its own FTS5 parameter) -------------------
+# --- the words' matches, found once per query ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextMatches:
+    """The full-text lookups of one query, run once and shared by ``candidates`` and ``explained``:
+    per facet and for the leftover words, the server's newest ``HIT_LIMIT`` matching records."""
+
+    partnerships: list[tuple[int, int | None]]  # (partnership id, facet index; None: leftover words)
+    declarations: list[tuple[int, int | None]]  # (member_expertise id, facet index or None)
+
+    def params(self) -> dict[str, str]:
+        def named(hits: list[tuple[int, int | None]]) -> str:
+            return json.dumps([[item, facet] for item, facet in hits if facet is not None])
+
+        def loose(hits: list[tuple[int, int | None]]) -> str:
+            return json.dumps([item for item, facet in hits if facet is None])
+
+        return {
+            "partnership_named": named(self.partnerships),
+            "partnership_loose": loose(self.partnerships),
+            "expertise_named": named(self.declarations),
+            "expertise_loose": loose(self.declarations),
+        }
+
+
+def _own_words(expression: str) -> str:
+    """``expression`` matched only in a partnership's own words (``PARTNERSHIP_TEXT_COLUMNS``)."""
+    return "{" + " ".join(PARTNERSHIP_TEXT_COLUMNS) + "} : (" + expression + ")"
+
+
+def _newest_partnerships(parameter: str) -> str:
+    """The server's newest ``:hit_limit`` partnerships whose own words match ``:{parameter}``,
+    looked for from the oldest of the index's newest ``:scan_limit`` records that match it anywhere
+    (CROSS JOIN keeps the FTS index the outer loop, walked newest first). That floor is read from
+    the index alone: checking each record's server would cost more than the walk it bounds."""
+    return (
+        "SELECT partnerships_fts.rowid AS id FROM partnerships_fts"
+        " CROSS JOIN partnerships q ON q.id = partnerships_fts.rowid"
+        f" WHERE partnerships_fts MATCH :own_{parameter} AND q.guild_id = :guild"
+        " AND partnerships_fts.rowid >= (SELECT coalesce(min(rowid), 0) FROM ("
+        "     SELECT rowid FROM partnerships_fts"
+        f"     WHERE partnerships_fts MATCH :{parameter} ORDER BY rowid DESC LIMIT :scan_limit))"
+        " ORDER BY partnerships_fts.rowid DESC LIMIT :hit_limit"
+    )
+
+
+def _newest_declarations(parameter: str) -> str:
+    return (
+        "SELECT expertise_fts.rowid AS id FROM expertise_fts"
+        " CROSS JOIN member_expertise q ON q.id = expertise_fts.rowid"
+        f" WHERE expertise_fts MATCH :{parameter} AND q.guild_id = :guild"
+        " ORDER BY expertise_fts.rowid DESC LIMIT :hit_limit"
+    )
+
+
+def text_matches_query(guild_id: int, query: EvidenceQuery) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of ``text_matches``: one row (table, facet, id) per match."""
+    params: dict[str, Any] = {"guild": guild_id, "hit_limit": HIT_LIMIT, "scan_limit": SCAN_LIMIT}
+    parts = []
+    ways = [(f"named{index}", index, facet.text) for index, facet in enumerate(query.facets)]
+    ways += [("loose", None, query.loose)] if query.loose else []
+    for name, facet, text in ways:
+        params[name] = text
+        params[f"own_{name}"] = _own_words(text)
+        column = "NULL" if facet is None else str(facet)
+        parts.append(f"SELECT 'p', {column}, id FROM ({_newest_partnerships(name)})")
+        parts.append(f"SELECT 'e', {column}, id FROM ({_newest_declarations(name)})")
+    return " UNION ALL ".join(parts) or "SELECT NULL, NULL, NULL WHERE 0", params
+
+
+async def text_matches(database: Database, guild_id: int, query: EvidenceQuery) -> TextMatches:
+    """The query's full-text matches in the server, bounded per way (see ``TextMatches``)."""
+    sql, params = text_matches_query(guild_id, query)
+    rows = await database.fetch_all(sql, params)
+    return TextMatches(
+        [(row[2], row[1]) for row in rows if row[0] == "p"],
+        [(row[2], row[1]) for row in rows if row[0] == "e"],
+    )
+
+
+# --- SQL, built for the number of facets ----------------------------------------------------
 
 _WANTED = """
 wanted_areas(area, facet) AS (
@@ -155,24 +240,15 @@ def _partnership_hits(facets: int) -> str:
     Each way is bounded to the server's newest ``:hit_limit`` partnerships (each partner type of a
     facet to its share, ``:type_limit``), so a word every record contains costs the same as a rare
     one; the counts the ranking uses are capped far below that anyway. Every bound applies after
-    keeping to the server (CROSS JOIN keeps each index the outer loop, walked newest first).
+    keeping to the server (CROSS JOIN keeps each index the outer loop, walked newest first). The
+    words' matches come found already (``TextMatches``).
     """
-    named = "".join(
-        f"SELECT * FROM (SELECT partnerships_fts.rowid, {index}, 1, 1, 0 FROM partnerships_fts"
-        " CROSS JOIN partnerships q ON q.id = partnerships_fts.rowid"
-        f" WHERE partnerships_fts MATCH :partnership_named{index} AND q.guild_id = :guild"
-        " ORDER BY partnerships_fts.rowid DESC LIMIT :hit_limit)"
-        " UNION ALL "
-        for index in range(facets)
-    )
     return f"""
 hits(id, facet, core, precise, side) AS (
-    {named}
-    SELECT * FROM (
-        SELECT partnerships_fts.rowid, NULL, :loose_is_core, :loose_is_core, 1 - :loose_is_core
-          FROM partnerships_fts CROSS JOIN partnerships q ON q.id = partnerships_fts.rowid
-         WHERE partnerships_fts MATCH :partnership_loose AND q.guild_id = :guild
-         ORDER BY partnerships_fts.rowid DESC LIMIT :hit_limit)
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1, 1, 0
+      FROM json_each(:partnership_named)
+    UNION ALL
+    SELECT value, NULL, :loose_is_core, :loose_is_core, 1 - :loose_is_core FROM json_each(:partnership_loose)
     UNION ALL
     SELECT a.partnership_id, w.facet, 1, 0, 0 FROM wanted_areas w
       CROSS JOIN partnership_areas a ON a.rowid IN (
@@ -196,14 +272,6 @@ matched AS (
 
 
 def _declaration_hits(facets: int) -> str:
-    named = "".join(
-        f"SELECT * FROM (SELECT expertise_fts.rowid, {index}, 1 FROM expertise_fts"
-        " CROSS JOIN member_expertise q ON q.id = expertise_fts.rowid"
-        f" WHERE expertise_fts MATCH :expertise_named{index} AND q.guild_id = :guild"
-        " ORDER BY expertise_fts.rowid DESC LIMIT :hit_limit)"
-        " UNION ALL "
-        for index in range(facets)
-    )
     return f"""
 noted(id, facet, core) AS (
     SELECT e.id, w.facet, 1
@@ -211,12 +279,9 @@ noted(id, facet, core) AS (
            SELECT id FROM member_expertise WHERE guild_id = :guild AND area = w.area
             ORDER BY updated_at DESC LIMIT :hit_limit)
     UNION ALL
-    {named}
-    SELECT * FROM (
-        SELECT expertise_fts.rowid, NULL, :loose_is_core
-          FROM expertise_fts CROSS JOIN member_expertise q ON q.id = expertise_fts.rowid
-         WHERE expertise_fts MATCH :expertise_loose AND q.guild_id = :guild
-         ORDER BY expertise_fts.rowid DESC LIMIT :hit_limit)
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1 FROM json_each(:expertise_named)
+    UNION ALL
+    SELECT value, NULL, :loose_is_core FROM json_each(:expertise_loose)
 ),
 declarations AS (
     SELECT n.id, e.user_id, e.level, e.updated_at, max(n.core) AS core
@@ -295,12 +360,14 @@ SELECT ranked.*,
 def _clinic_credits(user_column: str) -> str:
     """SQL for how many clinics in the wanted areas credited ``user_column`` as helpful (issue 5).
 
-    Read from ``clinic_credit_tallies`` (kept by triggers): one key lookup per wanted area.
+    Read from ``clinic_credit_tallies`` (kept by triggers): the person's few rows, each checked
+    against the wanted areas (``+area``: not one key probe per wanted area, which are many, since
+    every phrase of the query may be a member's own area).
     """
     return (
         "(SELECT coalesce(sum(credits), 0) FROM clinic_credit_tallies"
         f" WHERE guild_id = :guild AND helper_id = {user_column}"
-        " AND area IN (SELECT area FROM wanted_areas))"
+        " AND +area IN (SELECT area FROM wanted_areas))"
     )
 
 
@@ -327,7 +394,9 @@ def _like(text: str | None) -> str | None:
     return f"%{escaped}%"
 
 
-def _query_params(guild_id: int, viewer: Viewer, query: EvidenceQuery) -> dict[str, Any]:
+def _query_params(
+    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches
+) -> dict[str, Any]:
     areas = [[area, index] for index, facet in enumerate(query.facets) for area in facet.areas]
     areas += [[area, -1] for area in query.free_areas]
     types = [[kind, index] for index, facet in enumerate(query.facets) for kind in facet.types]
@@ -335,28 +404,28 @@ def _query_params(guild_id: int, viewer: Viewer, query: EvidenceQuery) -> dict[s
         "guild": guild_id,
         "areas": json.dumps(areas),
         "types": json.dumps(types),
-        # An expression that matches nothing keeps the SQL one shape when there are no leftovers.
-        "partnership_loose": query.partnership_loose or NOTHING,
-        "expertise_loose": query.expertise_loose or NOTHING,
+        **matches.params(),
         "loose_is_core": int(query.names_nothing),
         "hit_limit": HIT_LIMIT,
         # A facet's partner types share one way's bound (GLAM names four types).
         "type_limit": HIT_LIMIT // max([1, *(len(facet.types) for facet in query.facets)]),
         **_viewer_params(viewer),
     }
-    for index, facet in enumerate(query.facets):
-        params[f"partnership_named{index}"] = facet.partnership_text
-        params[f"expertise_named{index}"] = facet.expertise_text
     return params
 
 
 def candidates_query(
-    guild_id: int, viewer: Viewer, query: EvidenceQuery, filters: PeopleFilter, weighing: Weighing
+    guild_id: int,
+    viewer: Viewer,
+    query: EvidenceQuery,
+    matches: TextMatches,
+    filters: PeopleFilter,
+    weighing: Weighing,
 ) -> tuple[str, dict[str, Any]]:
     """The SQL and parameters of ``candidates`` (the query-plan test reads them too)."""
     score, weight_params = _score_sql(weighing.weights, weighing.caps)
     params = {
-        **_query_params(guild_id, viewer, query),
+        **_query_params(guild_id, viewer, query, matches),
         **weight_params,
         "recent_since": to_storage(weighing.recent_since),
         "fresh_since": to_storage(weighing.fresh_since),
@@ -375,9 +444,16 @@ async def candidates(
     query: EvidenceQuery,
     filters: PeopleFilter,
     weighing: Weighing,
+    *,
+    matches: TextMatches | None = None,
 ) -> list[Candidate]:
-    """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``."""
-    sql, params = candidates_query(guild_id, viewer, query, filters, weighing)
+    """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``.
+
+    ``matches``: the query's ``text_matches``, when the caller already has them.
+    """
+    if matches is None:
+        matches = await text_matches(database, guild_id, query)
+    sql, params = candidates_query(guild_id, viewer, query, matches, filters, weighing)
     rows = await database.fetch_all(sql, params)
     return [
         Candidate(
@@ -395,36 +471,21 @@ async def candidates(
 
 # --- the evidence behind a few people's scores -----------------------------------------------
 # Starts from those people's own rows (owner and co-owner indexes, their declarations) and checks
-# them against the same bounded matches ``candidates`` counted, so an explanation names what was
-# counted and costs what they hold plus one bounded walk per expression, not the guild.
+# them against the same bounded matches ``candidates`` counted (``TextMatches``), so an explanation
+# names what was counted and costs what they hold, not the guild.
+
+_MATCHED_IDS = """
+named_ids(id) AS (SELECT json_extract(value, '$[0]') FROM json_each(:{table}_named)),
+loose_ids(id) AS (SELECT value FROM json_each(:{table}_loose))"""
 
 
-def _matching(table: str, parameters: Sequence[str], owner_table: str) -> str:
-    """SQL for the server's newest ``:hit_limit`` rowids of ``table`` matching each expression."""
-    return (
-        " UNION ".join(
-            f"SELECT * FROM (SELECT {table}.rowid FROM {table}"
-            f" CROSS JOIN {owner_table} q ON q.id = {table}.rowid"
-            f" WHERE {table} MATCH :{name} AND q.guild_id = :guild"
-            f" ORDER BY {table}.rowid DESC LIMIT :hit_limit)"
-            for name in parameters
-        )
-        or "SELECT NULL WHERE 0"
-    )
-
-
-def _explained_declarations_sql(facets: int) -> str:
-    parameters = [f"expertise_named{index}" for index in range(facets)]
-    named = _matching("expertise_fts", parameters, "member_expertise")
-    loose = _matching("expertise_fts", ["expertise_loose"], "member_expertise")
+def _explained_declarations_sql() -> str:
     return f"""
 WITH {_WANTED},
 theirs(id) AS (
     SELECT id FROM member_expertise
      WHERE guild_id = :guild AND user_id IN (SELECT value FROM json_each(:users))
-),
-named_ids(id) AS ({named}),
-loose_ids(id) AS ({loose}),
+),{_MATCHED_IDS.format(table="expertise")},
 flags AS (
     SELECT e.user_id, e.area, e.level, e.note,
            (e.area IN (SELECT area FROM wanted_areas) OR e.id IN named_ids) AS named,
@@ -437,10 +498,7 @@ SELECT user_id, area, level, note, (named OR (loose AND :loose_is_core)) AS core
 """
 
 
-def _explained_partnerships_sql(facets: int) -> str:
-    parameters = [f"partnership_named{index}" for index in range(facets)]
-    named = _matching("partnerships_fts", parameters, "partnerships")
-    loose = _matching("partnerships_fts", ["partnership_loose"], "partnerships")
+def _explained_partnerships_sql() -> str:
     return f"""
 WITH {_WANTED},
 theirs(id, user_id, owner) AS (
@@ -449,16 +507,14 @@ theirs(id, user_id, owner) AS (
     UNION ALL
     SELECT partnership_id, user_id, 0 FROM partnership_co_owners
      WHERE user_id IN (SELECT value FROM json_each(:users))
-),
-named_ids(id) AS ({named}),
-loose_ids(id) AS ({loose}),
+),{_MATCHED_IDS.format(table="partnership")},
 flags AS (
     SELECT t.user_id, t.owner, p.id, p.name, p.stage,
            max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
            p.id IN named_ids AS named, p.id IN loose_ids AS loose,
            p.partner_type IN (SELECT type FROM wanted_types) AS typed,
-           EXISTS (SELECT 1 FROM partnership_areas a
-                    WHERE a.partnership_id = p.id AND a.area IN (SELECT area FROM wanted_areas)) AS tagged
+           EXISTS (SELECT 1 FROM partnership_areas a  -- +area: its few tags, not a probe per area
+                    WHERE a.partnership_id = p.id AND +a.area IN (SELECT area FROM wanted_areas)) AS tagged
       FROM theirs t CROSS JOIN partnerships p ON p.id = t.id
      WHERE p.guild_id = :guild AND {_VISIBLE}
 )
@@ -472,19 +528,28 @@ SELECT user_id, owner, id, name, stage,
 
 
 def explained_queries(
-    guild_id: int, viewer: Viewer, query: EvidenceQuery, user_ids: Sequence[int]
+    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches, user_ids: Sequence[int]
 ) -> tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
     """The SQL and parameters of ``explained``: declarations, then partnerships."""
-    params = {**_query_params(guild_id, viewer, query), "users": json.dumps(list(user_ids))}
-    facets = len(query.facets)
-    return (_explained_declarations_sql(facets), params), (_explained_partnerships_sql(facets), params)
+    params = {**_query_params(guild_id, viewer, query, matches), "users": json.dumps(list(user_ids))}
+    return (_explained_declarations_sql(), params), (_explained_partnerships_sql(), params)
 
 
 async def explained(
-    database: Database, guild_id: int, viewer: Viewer, query: EvidenceQuery, user_ids: Sequence[int]
+    database: Database,
+    guild_id: int,
+    viewer: Viewer,
+    query: EvidenceQuery,
+    user_ids: Sequence[int],
+    *,
+    matches: TextMatches | None = None,
 ) -> tuple[list[MatchedDeclaration], list[MatchedPartnership]]:
     """The declarations and partnerships behind a few people's scores, to explain them."""
-    (declarations_sql, params), (partnerships_sql, _) = explained_queries(guild_id, viewer, query, user_ids)
+    if matches is None:
+        matches = await text_matches(database, guild_id, query)
+    (declarations_sql, params), (partnerships_sql, _) = explained_queries(
+        guild_id, viewer, query, matches, user_ids
+    )
     async with database.read() as tx:
         declared = await tx.fetch_all(declarations_sql, params)
         partnered = await tx.fetch_all(partnerships_sql, params)

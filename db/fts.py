@@ -1,14 +1,17 @@
 """Turning what a member typed into a safe SQLite FTS5 query.
 
 Member text never reaches FTS5 as syntax: every word is quoted (so AND, NEAR, ``*``, ``"`` and
-column filters are just words) and gets a prefix star, so "digitis" still finds "digitisation".
+column filters are just words). A word gets a prefix star, so "digitis" still finds
+"digitisation"; a caller that knows which words the index holds whole (``whole_words``) leaves the
+star off those: a prefix merges the lists of every word that starts with it across the whole index,
+so its cost grows with the data, while a whole word is one list read newest first.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -34,28 +37,38 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def match_expression(text: str, *, require_all: bool = True) -> str | None:
+def word_forms(text: str, whole_words: Collection[str] | None = None) -> list[str]:
+    """Each word of ``text`` as an FTS5 term: as typed when in ``whole_words``, else a prefix."""
+    return [quote(word) if whole_words and word in whole_words else quote(word) + "*" for word in terms(text)]
+
+
+def match_expression(
+    text: str, *, require_all: bool = True, whole_words: Collection[str] | None = None
+) -> str | None:
     """An FTS5 MATCH expression for ``text`` (None when it has no words)."""
-    words = terms(text)
-    if not words:
+    forms = word_forms(text, whole_words)
+    if not forms:
         return None
     joiner = " AND " if require_all else " OR "
-    return joiner.join(f'"{word}"*' for word in words)
+    return joiner.join(forms)
 
 
 async def every_word_then_any(
-    text: str, run: Callable[[str], Awaitable[tuple[int, R]]]
+    text: str,
+    run: Callable[[str], Awaitable[tuple[int, R]]],
+    *,
+    whole_words: Collection[str] | None = None,
 ) -> tuple[int, R, bool] | None:
     """Run ``run(match)`` with every word required; if nothing has them all, with any of them.
 
     Returns (total, rows, broadened), or None when ``text`` has no words.
     """
-    strict = match_expression(text, require_all=True)
+    strict = match_expression(text, require_all=True, whole_words=whole_words)
     if strict is None:
         return None
     total, rows = await run(strict)
     if total == 0 and len(terms(text)) > 1:
-        loose = match_expression(text, require_all=False)
+        loose = match_expression(text, require_all=False, whole_words=whole_words)
         assert loose is not None
         total, rows = await run(loose)
         return total, rows, total > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,9 +13,10 @@ from db.database import Database, Transaction
 from db.paging import PAGE_SIZE, Page
 from db.partnerships import _COLUMNS, _VISIBLE, Viewer, _from_row, _viewer_params, owned_by
 
-# bm25 weights per column of partnerships_fts: a hit in the name or partner counts most, then
-# areas, then the prose (description, lessons), then log notes, which are long and chatty.
-SEARCH_WEIGHTS = (8.0, 8.0, 3.0, 4.0, 2.0, 3.0)
+# Where a word of the query is found, by partnerships_fts columns: the name or partner counts most,
+# then the area tags, then the prose (description, lessons); in log notes (long and chatty) it only
+# makes the record a match.
+FIELD_WEIGHTS = (("name partner_name", 8), ("areas", 4), ("description lessons", 3))
 HIT_START, HIT_END = fts.HIT_START, fts.HIT_END  # where the search page's renderers look for them
 
 
@@ -154,42 +156,108 @@ async def list_page(
     return Page([_from_row(row) for row in rows], total, page, {}, capped=capped)
 
 
+def _scoring_sql(words: int) -> str:
+    """The newest matches (the FTS index drives; CROSS JOIN keeps it the outer loop), each scored.
+
+    A record's score is the sum, over the query's words, of the weight of the best place the word
+    is found (``FIELD_WEIGHTS``). Each (word, place) is one column-filtered lookup that also requires
+    the whole query and starts at the oldest match kept, so it reads about as many records as were
+    kept; bm25() would first count every record in the index holding each word, a cost that grows
+    with the whole registry.
+    """
+    places = " + ".join(
+        "CASE"
+        + "".join(
+            " WHEN id IN (SELECT rowid FROM partnerships_fts"
+            f" WHERE partnerships_fts MATCH :place_{word}_{index} AND rowid >= (SELECT min(id) FROM found))"
+            f" THEN {weight}"
+            for index, (_, weight) in enumerate(FIELD_WEIGHTS)
+        )
+        + " ELSE 0 END"
+        for word in range(words)
+    )
+    return f"""
+WITH found(id) AS MATERIALIZED (
+    SELECT partnerships_fts.rowid
+      FROM partnerships_fts CROSS JOIN partnerships p ON p.id = partnerships_fts.rowid
+     WHERE partnerships_fts MATCH :match AND p.guild_id = :guild AND {_VISIBLE}
+     ORDER BY partnerships_fts.rowid DESC LIMIT :limit
+)
+SELECT id, {places} AS score FROM found ORDER BY id DESC
+"""
+
+
+def _scoring_params(match: str, forms: Sequence[str]) -> dict[str, str]:
+    return {
+        f"place_{word}_{index}": f"({match}) AND {{{columns}}} : {form}"
+        for word, form in enumerate(forms)
+        for index, (columns, _) in enumerate(FIELD_WEIGHTS)
+    }
+
+
+async def _whole_words(tx: Transaction, guild_id: int, viewer: Viewer, words: Sequence[str]) -> set[str]:
+    """The words that some record of the server this viewer may see holds whole (after stemming)."""
+    rows = await tx.fetch_all(
+        "SELECT w.key FROM json_each(:words) w WHERE EXISTS ("
+        " SELECT 1 FROM partnerships_fts CROSS JOIN partnerships p ON p.id = partnerships_fts.rowid"
+        f" WHERE partnerships_fts MATCH w.value AND p.guild_id = :guild AND {_VISIBLE})",
+        {
+            "words": json.dumps([fts.quote(word) for word in words]),
+            "guild": guild_id,
+            **_viewer_params(viewer),
+        },
+    )
+    return {words[row["key"]] for row in rows}
+
+
 async def _search(
-    database: Database, guild_id: int, viewer: Viewer, match: str, page: int
+    tx: Transaction, guild_id: int, viewer: Viewer, text: str, whole: set[str], match: str, page: int
 ) -> tuple[int, tuple[list[Any], bool]]:
     """The page's rows with their snippets, how many matched, and whether that count was capped.
 
-    The FTS index drives (CROSS JOIN keeps it the outer loop) and yields the server's newest
-    matches first, so the work stops at ``fts.SEARCH_LIMIT`` however common the words are; then
+    The server's newest ``fts.SEARCH_LIMIT`` matches are ranked, however common the words are; then
     only the page's records are read in full and get snippets.
     """
-    weights = ", ".join(map(str, SEARCH_WEIGHTS))
-    async with database.read() as tx:
-        scored = await tx.fetch_all(
-            f"SELECT partnerships_fts.rowid AS id, bm25(partnerships_fts, {weights}) AS score"
-            " FROM partnerships_fts CROSS JOIN partnerships p ON p.id = partnerships_fts.rowid"
-            f" WHERE partnerships_fts MATCH :match AND p.guild_id = :guild AND {_VISIBLE}"
-            " ORDER BY partnerships_fts.rowid DESC LIMIT :limit",
-            {"match": match, "guild": guild_id, "limit": fts.SEARCH_LIMIT + 1, **_viewer_params(viewer)},
-        )
-        ranked = fts.rank_page([(row["id"], row["score"]) for row in scored], page, PAGE_SIZE)
-        snippets = await fts.page_snippets(tx, "partnerships_fts", match, ranked.ids)
-        rows = await tx.fetch_all(
-            f"SELECT {_COLUMNS} FROM partnerships p WHERE p.id IN (SELECT value FROM json_each(:ids))",
-            {"ids": json.dumps(ranked.ids)},
-        )
+    forms = fts.word_forms(text, whole)
+    scored = await tx.fetch_all(
+        _scoring_sql(len(forms)),
+        {
+            "match": match,
+            "guild": guild_id,
+            "limit": fts.SEARCH_LIMIT + 1,
+            **_scoring_params(match, forms),
+            **_viewer_params(viewer),
+        },
+    )
+    # rank_page puts the lowest score first: the best places' sum, negated.
+    ranked = fts.rank_page(
+        [(row["id"], -row["score"]) for row in scored], page, PAGE_SIZE, newer_first_on_ties=True
+    )
+    snippets = await fts.page_snippets(tx, "partnerships_fts", match, ranked.ids)
+    rows = await tx.fetch_all(
+        f"SELECT {_COLUMNS} FROM partnerships p WHERE p.id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps(ranked.ids)},
+    )
     by_id = {row["id"]: row for row in rows}
     found = [by_id[item] for item in ranked.ids if item in by_id]
     return ranked.total, ([(row, snippets.get(row["id"], "")) for row in found], ranked.capped)
 
 
 async def search(database: Database, guild_id: int, viewer: Viewer, text: str, *, page: int = 0) -> Page:
-    """Ranked full-text search; if no record has every word, records with any of them."""
-    found = await fts.every_word_then_any(
-        text, lambda match: _search(database, guild_id, viewer, match, page)
-    )
-    if found is None:
+    """Ranked full-text search; if no record has every word, records with any of them.
+
+    A word that some record holds whole is matched as typed (stemmed: "museums" finds "museum");
+    any other as the start of a word ("digitis" finds "digitisation").
+    """
+    words = fts.terms(text)
+    if not words:
         return Page([], 0, page, {})
+    async with database.read() as tx:
+        whole = await _whole_words(tx, guild_id, viewer, words)
+        found = await fts.every_word_then_any(
+            text, lambda match: _search(tx, guild_id, viewer, text, whole, match, page), whole_words=whole
+        )
+    assert found is not None
     total, (rows, capped), broadened = found
     return Page(
         [_from_row(row) for row, _ in rows],

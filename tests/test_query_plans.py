@@ -160,7 +160,7 @@ HOT_QUERIES: list[HotQuery] = [
     # /partnership search.
     *(
         HotQuery(f"search {text!r}", lambda db, s, text=text: search(db, s.guild_id, s.member, text))
-        for text in ("museum", "women in science", "museum xyzzy", "東京")
+        for text in ("museum", "women in science", "museum xyzzy", "東京", "digitis museu")
     ),
     HotQuery("search, later page", lambda db, s: search(db, s.guild_id, s.member, "museum", page=3)),
     # /expertise who.
@@ -168,6 +168,7 @@ HOT_QUERIES: list[HotQuery] = [
     HotQuery("who museum digitisation", _who("museum digitisation")),
     HotQuery("who open access research papers", _who("open access research papers")),
     HotQuery("who Amharic (names nothing we know)", _who("Amharic")),
+    HotQuery("who government open data (a phrase tags hold)", _who("government open data")),
     HotQuery("who with region and language", _who("UNESCO", PeopleFilter(region="Ghana", language="Twi"))),
     HotQuery("who by affiliates", _who("Wikidata", PeopleFilter(affiliated_only=True), by_affiliation=True)),
     # /expertise areas, /expertise show, /profile show and export.

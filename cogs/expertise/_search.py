@@ -68,14 +68,8 @@ async def understand(database: Database, text: str) -> Understood:
             tuple(sorted({hit.key for hit in found if hit.kind == "type"})),
         )
         grouped.setdefault(key, []).append(span.text)
-    columns = evidence.PARTNERSHIP_TEXT_COLUMNS
     facets = [
-        Facet(
-            areas=areas_named,
-            types=types_named,
-            partnership_text=query_words.any_of(texts, columns=columns) or "",
-            expertise_text=query_words.any_of(texts) or "",
-        )
+        Facet(areas=areas_named, types=types_named, text=query_words.any_of(texts) or "")
         for (areas_named, types_named), texts in grouped.items()
     ]
     loose = query_words.leftover(words, named)
@@ -85,8 +79,7 @@ async def understand(database: Database, text: str) -> Understood:
             facets=tuple(facets),
             # Members' own areas and free partnership tags are matched exactly by any phrase.
             free_areas=tuple(dict.fromkeys(span.text for span in spans)),
-            partnership_loose=query_words.any_of(loose, columns=columns),
-            expertise_loose=query_words.any_of(loose),
+            loose=query_words.any_of(loose),
         ),
     )
 
@@ -108,8 +101,15 @@ async def who(
 ) -> WhoAnswer:
     understood = await understand(database, text)
     pool = ranking.AFFILIATE_POOL if by_affiliation else ranking.PEOPLE_POOL
+    matches = await evidence.text_matches(database, guild_id, understood.evidence)
     found = await evidence.candidates(
-        database, guild_id, viewer, understood.evidence, filters, ranking.weighing(now, limit=pool)
+        database,
+        guild_id,
+        viewer,
+        understood.evidence,
+        filters,
+        ranking.weighing(now, limit=pool),
+        matches=matches,
     )
     taxonomy = await areas.all_areas(database)
     if by_affiliation:
@@ -118,7 +118,9 @@ async def who(
         user_ids = ranking.present_people(found, is_present, ranking.PEOPLE_SHOWN)
     if not user_ids:
         return WhoAnswer(text, understood, nearest=nearest_areas(text, taxonomy))
-    declared, partnered = await evidence.explained(database, guild_id, viewer, understood.evidence, user_ids)
+    declared, partnered = await evidence.explained(
+        database, guild_id, viewer, understood.evidence, user_ids, matches=matches
+    )
     wanted = set(user_ids)
     people = ranking.rank_people(
         [candidate for candidate in found if candidate.user_id in wanted],

@@ -45,3 +45,9 @@ def test_syntax_in_member_text_is_just_words(typed: str, matches: int) -> None:
     assert expression is not None
     rows = connection.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()
     assert rows[0] == matches
+
+
+def test_words_the_index_holds_whole_are_matched_as_typed() -> None:
+    assert fts.word_forms("Museum digitis", {"museum"}) == ['"museum"', '"digitis"*']
+    assert fts.match_expression("museum digitis", whole_words={"museum"}) == '"museum" AND "digitis"*'
+    assert fts.match_expression("a b", require_all=False, whole_words={"a", "b"}) == '"a" OR "b"'

@@ -69,9 +69,12 @@ async def test_who_queries_never_scan_a_big_table(
     viewer = Viewer(populated.member.id, is_coordinator=False)
     understood = await understand(database, text)
     weighing = ranking.weighing(populated.clock(), limit=ranking.PEOPLE_POOL)
+    query = understood.evidence
+    matches = await evidence.text_matches(database, populated.guild.id, query)
     statements = [
-        evidence.candidates_query(populated.guild.id, viewer, understood.evidence, filters, weighing),
-        *evidence.explained_queries(populated.guild.id, viewer, understood.evidence, [1, 2, 3]),
+        evidence.text_matches_query(populated.guild.id, query),
+        evidence.candidates_query(populated.guild.id, viewer, query, matches, filters, weighing),
+        *evidence.explained_queries(populated.guild.id, viewer, query, matches, [1, 2, 3]),
     ]
     words = query_words.words(text)
     spans = query_words.phrases(words)

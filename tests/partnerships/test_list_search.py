@@ -118,3 +118,38 @@ async def test_search_falls_back_to_any_word_and_handles_odd_input(community: Co
     assert nothing.response.embeds[0].description == "Nothing matches “zzzz”. Try fewer or different words."
     punctuation = await mina.slash(community.general, "partnership search", query="?!")
     assert punctuation.response.content == "Search for words, for example `museum digitisation`."
+
+
+def titles(result: Any) -> list[str]:
+    return [line.split("**")[1] for line in lines(result)]
+
+
+async def test_search_matches_whole_words_as_typed_and_partial_words_as_prefixes(
+    community: Community,
+) -> None:
+    mina = community.member
+    for partner, kind, description in (
+        ("Photo Club", "other", ""),
+        ("Harbour Archive", "archive", "Photographs digitisation"),
+    ):
+        await register(community, mina, partner=partner, type=kind, form={"description": description})
+    assert titles(await mina.slash(community.general, "partnership search", query="photo")) == [
+        "#1 Photo Club"
+    ]
+    partial = await mina.slash(community.general, "partnership search", query="photog digitis")
+    assert titles(partial) == ["#2 Harbour Archive"]
+    assert "**Photographs** **digitisation**" in partial.response.embeds[0].description
+
+
+async def test_search_ranks_by_where_the_words_are_then_newest(community: Community) -> None:
+    mina = community.member
+    for partner, description in (
+        ("Quiet Library", "Some maps"),
+        ("Maps Society", ""),
+        ("Atlas Group", "Old maps"),
+        ("Globe Office", "Maps and charts"),
+    ):
+        await register(community, mina, partner=partner, type="other", form={"description": description})
+    result = await mina.slash(community.general, "partnership search", query="maps")
+    # The name first; then the descriptions, newest first.
+    assert titles(result) == ["#2 Maps Society", "#4 Globe Office", "#3 Atlas Group", "#1 Quiet Library"]
