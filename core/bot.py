@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -48,6 +49,7 @@ class PartnershipsBot(commands.Bot):
         self.clock = clock
         self.database = Database(config.database_path)
         self.scheduler = Scheduler(config.tick_seconds, clock=clock)
+        self._frozen = False
 
     async def setup_hook(self) -> None:
         await self.database.connect()
@@ -59,6 +61,14 @@ class PartnershipsBot(commands.Bot):
             await self.load_extension(extension)
         self.scheduler.start()
         await self.sync_commands()
+
+    async def on_ready(self) -> None:
+        # Once, after start-up (on the real gateway discord.py has fetched the members by now): what
+        # is alive then lives as long as the bot, so the collector's full passes need not walk it.
+        if not self._frozen:
+            self._frozen = True
+            gc.freeze()
+            log.info("start-up objects frozen=%d guilds=%d", gc.get_freeze_count(), len(self.guilds))
 
     async def sync_commands(self) -> None:
         """Sync the command tree, but only when it changed: Discord rate-limits syncing hard."""

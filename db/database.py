@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,7 @@ class Database:
         self.path = path
         self._connection: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._trace: Callable[[str], object] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -127,6 +128,35 @@ class Database:
                 yield Transaction(connection)
             finally:
                 await _run(connection, "ROLLBACK")
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Transaction]:
+        """A consistent snapshot on a read-only connection of its own, for long reads (an export).
+
+        WAL lets it read while the bot's connection goes on writing, so a read of the whole
+        registry never holds the lock every command waits for. The snapshot is taken at its
+        first read.
+        """
+        if str(self.path) == ":memory:":  # one connection is all an in-memory database has
+            async with self.read() as tx:
+                yield tx
+            return
+        connection = await aiosqlite.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
+        try:
+            connection.row_factory = sqlite3.Row
+            await connection.set_trace_callback(self._trace)
+            await _run(connection, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            await _run(connection, "BEGIN")
+            yield Transaction(connection)
+        finally:
+            await connection.close()  # ends the read transaction with it
+
+    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        """See every statement sent, on every connection (the query-plan tests read them)."""
+        self._trace = callback
+        await self.connection.set_trace_callback(callback)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self._lock:

@@ -1,12 +1,15 @@
 """Bulk reads and writes for /partnership export and import.
 
 Export reads every record of a guild the viewer may see (the one rule, ``_VISIBLE``), with the
-targets and agreement checklist around it. Import writes many records in ONE transaction: if any
+targets and agreement checklist around it, from one snapshot and a chunk at a time, so an export
+of any size holds only one chunk in memory. Import writes many records in ONE transaction: if any
 row fails (say a duplicate registered since the preview), nothing at all is written.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +17,7 @@ from core.clock import to_storage
 from core.vocabulary import AgreementItem, Health
 from db import checkins
 from db import partnership_changes as changes
-from db.database import Database
+from db.database import Database, Transaction
 from db.partnerships import (
     _COLUMNS,
     _VISIBLE,
@@ -66,40 +69,114 @@ class ImportConflict(Exception):
         self.row = row
 
 
-async def export_records(database: Database, guild_id: int, viewer: Viewer) -> list[ExportRecord]:
-    """Every record of the guild that ``viewer`` may see, oldest first, from one snapshot."""
-    async with database.read() as tx:
-        rows = await tx.fetch_all(
-            f"SELECT {_COLUMNS} FROM partnerships p WHERE p.guild_id = :guild AND {_VISIBLE} ORDER BY p.id",
-            {"guild": guild_id, **_viewer_params(viewer)},
-        )
-        target_rows = await tx.fetch_all(
+EXPORT_CHUNK = 500  # records per read: about a megabyte in memory at a time, whatever the registry's size
+
+# What an export reads: the records the viewer may see, with or without the confidential ones.
+_EXPORTED = f"p.guild_id = :guild AND {_VISIBLE} AND (:confidential OR p.visibility <> 'confidential')"
+
+
+@dataclass(frozen=True)
+class ExportCounts:
+    """How many records an export holds, and how many it leaves out, counted in its snapshot."""
+
+    records: int
+    confidential: int  # of ``records``
+    left_out: int  # confidential records the viewer may see but chose to leave out
+
+
+class ExportSnapshot:
+    """One consistent read of a guild's records for an export: counts, then records a chunk at a time."""
+
+    def __init__(self, tx: Transaction, params: dict[str, object], counts: ExportCounts, chunk: int) -> None:
+        self._tx = tx
+        self._params = params
+        self.counts = counts
+        self._chunk = chunk
+
+    async def chunks(self) -> AsyncIterator[list[ExportRecord]]:
+        """The records oldest first, in chunks; the targets and agreement items are read per chunk."""
+        after = 0
+        while True:
+            # NOT INDEXED: each chunk reads on from the last id (the table's own order) and stops
+            # after a chunk, instead of sorting the whole server from a (guild_id, ...) index.
+            rows = await self._tx.fetch_all(
+                f"SELECT {_COLUMNS} FROM partnerships p NOT INDEXED WHERE {_EXPORTED} AND p.id > :after"
+                " ORDER BY p.id LIMIT :chunk",
+                {**self._params, "after": after, "chunk": self._chunk},
+            )
+            if not rows:
+                return
+            records = list(map(_from_row, rows))
+            yield await self._with_parts(records)
+            after = records[-1].id
+
+    async def _with_parts(self, records: list[Partnership]) -> list[ExportRecord]:
+        # The chunk's id range, in this guild (records left out are read but not used). CROSS JOIN
+        # keeps SQLite reading the range first, not the whole server's records.
+        span = {"guild": self._params["guild"], "first": records[0].id, "last": records[-1].id}
+        target_rows = await self._tx.fetch_all(
             "SELECT t.partnership_id, t.metric, t.target, t.current, t.unit FROM partnership_targets t"
-            " JOIN partnerships p ON p.id = t.partnership_id WHERE p.guild_id = ?"
+            " CROSS JOIN partnerships p ON p.id = t.partnership_id"
+            " WHERE t.partnership_id BETWEEN :first AND :last AND p.guild_id = :guild"
             " ORDER BY t.partnership_id, t.metric",
-            (guild_id,),
+            span,
         )
-        agreement_rows = await tx.fetch_all(
+        agreement_rows = await self._tx.fetch_all(
             "SELECT a.partnership_id, a.item FROM partnership_agreement a"
-            " JOIN partnerships p ON p.id = a.partnership_id WHERE p.guild_id = ? AND a.done",
-            (guild_id,),
+            " CROSS JOIN partnerships p ON p.id = a.partnership_id"
+            " WHERE a.partnership_id BETWEEN :first AND :last AND p.guild_id = :guild AND a.done",
+            span,
         )
-    targets: dict[int, list[Target]] = {}
-    for row in target_rows:
-        targets.setdefault(row["partnership_id"], []).append(
-            Target(row["metric"], row["target"], row["current"], row["unit"])
+        targets: dict[int, list[Target]] = {}
+        for row in target_rows:
+            targets.setdefault(row["partnership_id"], []).append(
+                Target(row["metric"], row["target"], row["current"], row["unit"])
+            )
+        done: dict[int, set[AgreementItem]] = {}
+        for row in agreement_rows:
+            done.setdefault(row["partnership_id"], set()).add(AgreementItem(row["item"]))
+        return [
+            ExportRecord(
+                partnership=record,
+                targets=tuple(targets.get(record.id, ())),
+                agreement_done=tuple(item for item in AgreementItem if item in done.get(record.id, ())),
+            )
+            for record in records
+        ]
+
+
+@asynccontextmanager
+async def export_snapshot(
+    database: Database,
+    guild_id: int,
+    viewer: Viewer,
+    *,
+    confidential: bool = True,
+    chunk: int | None = None,
+) -> AsyncIterator[ExportSnapshot]:
+    """Every record of the guild that ``viewer`` may see (without confidential ones unless
+    ``confidential``), counted and then read in chunks, all from one snapshot."""
+    params = {"guild": guild_id, "confidential": int(confidential), **_viewer_params(viewer)}
+    async with database.snapshot() as tx:
+        row = await tx.fetch_one(
+            "SELECT count(*) AS visible, coalesce(sum(p.visibility = 'confidential'), 0) AS confidential"
+            f" FROM partnerships p WHERE p.guild_id = :guild AND {_VISIBLE}",
+            params,
         )
-    done: dict[int, set[AgreementItem]] = {}
-    for row in agreement_rows:
-        done.setdefault(row["partnership_id"], set()).add(AgreementItem(row["item"]))
-    return [
-        ExportRecord(
-            partnership=record,
-            targets=tuple(targets.get(record.id, ())),
-            agreement_done=tuple(item for item in AgreementItem if item in done.get(record.id, ())),
+        assert row is not None
+        visible, hidden = row["visible"], row["confidential"]
+        counts = (
+            ExportCounts(records=visible, confidential=hidden, left_out=0)
+            if confidential
+            else ExportCounts(records=visible - hidden, confidential=0, left_out=hidden)
         )
-        for record in map(_from_row, rows)
-    ]
+        yield ExportSnapshot(tx, params, counts, chunk or EXPORT_CHUNK)
+
+
+async def export_records(database: Database, guild_id: int, viewer: Viewer) -> list[ExportRecord]:
+    """Every record of the guild that ``viewer`` may see, oldest first, as one list (small reads)."""
+    async with export_snapshot(database, guild_id, viewer) as snapshot:
+        return [record async for chunk in snapshot.chunks() for record in chunk]
 
 
 async def owner_partner_keys(database: Database, guild_id: int) -> set[tuple[int, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -66,6 +67,7 @@ async def release(bot: PartnershipsBot) -> None:
     """Free what a process exit would free (SimCord detaches a bot without closing it)."""
     bot.scheduler.shutdown()
     await bot.database.close()
+    gc.unfreeze()  # the bot froze what was alive when it was ready; let the collector have it back
 
 
 def unexpected(errors: list[BaseException]) -> list[BaseException]:

@@ -243,11 +243,11 @@ async def sample_of(database: Database) -> Sample:
 async def traced(database: Database, work: Awaitable[Any]) -> list[str]:
     """The statements ``work`` sends (the full-text indexes' own bookkeeping left out)."""
     sent: list[str] = []
-    await database.connection.set_trace_callback(sent.append)
+    await database.set_trace_callback(sent.append)
     try:
         await work
     finally:
-        await database.connection.set_trace_callback(None)
+        await database.set_trace_callback(None)
     return [
         sql
         for sql in sent

@@ -1,23 +1,28 @@
 """/partnership export and import (coordinators): CSV, JSON and a Meta-Wiki table.
 
 The formats themselves are Discord-free: ``_exchange_cells`` (columns and cell encoding),
-``_exchange_writers`` (CSV, JSON, wikitable) and ``_exchange_reader`` (import CSV). This module
-takes the options, reads and writes through ``db.exchange``, and shows the import preview.
+``_exchange_writers`` (CSV, JSON, wikitable), ``_exchange_upload`` (Discord's upload limit) and
+``_exchange_reader`` (import CSV). This module takes the options, streams the export from
+``db.exchange`` into a temporary file, and shows the import preview.
 """
 
 from __future__ import annotations
 
-import io
+import asyncio
 import logging
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import discord
 from discord import app_commands
 
 from cogs.partnerships import _exchange_cells as cells
 from cogs.partnerships import _exchange_reader as reader
+from cogs.partnerships import _exchange_upload as upload_file
 from cogs.partnerships import _exchange_writers as writers
 from cogs.partnerships._access import viewer_for
 from cogs.partnerships._base import PartnershipCommands
@@ -30,7 +35,10 @@ from core.text import pack_lines, plural, shorten
 from core.ui import BaseView
 from core.vocabulary import PARTNER_TYPE_LABELS, STAGE_LABELS, Visibility
 from db import exchange
-from db.exchange import ExportRecord, ImportRow
+from db.areas import Area
+from db.database import Database
+from db.exchange import ExportCounts, ImportRow
+from db.partnerships import Viewer
 
 if TYPE_CHECKING:
     from core.bot import PartnershipsBot
@@ -99,34 +107,40 @@ class ExchangeCommands(PartnershipCommands):
         chosen = ExportFormat(format.value)
         # The wikitable is for publishing, so confidential rows stay out unless asked for.
         include = confidential.value == "include" if confidential else chosen is not ExportFormat.WIKITABLE
-        visible = await exchange.export_records(self.bot.database, guild.id, await viewer_for(interaction))
-        records = [record for record in visible if include or not record.confidential]
         now = self.bot.clock()
         stem = f"partnerships-{now.date().isoformat()}"
-        if chosen is ExportFormat.CSV:
-            content, filename = writers.to_csv(records), f"{stem}.csv"
-        elif chosen is ExportFormat.JSON:
-            content, filename = writers.to_json(records, exported_at=now), f"{stem}.json"
-        else:
-            content = writers.to_wikitable(
-                records,
-                taxonomy=await self.taxonomy(),
-                member_name=display_names(guild),
-                exported_on=now.date(),
+        filename = {
+            ExportFormat.CSV: f"{stem}.csv",
+            ExportFormat.JSON: f"{stem}.json",
+            ExportFormat.WIKITABLE: f"{stem}-wikitable.txt",
+        }[chosen]
+        viewer = await viewer_for(interaction)
+        taxonomy = await self.taxonomy() if chosen is ExportFormat.WIKITABLE else {}
+        limit = interaction.filesize_limit  # Discord states it in every interaction
+        # Written to a file a chunk at a time, never whole in memory; the folder goes, sent or not.
+        with tempfile.TemporaryDirectory(prefix="partnerships-export-") as folder:
+            path = Path(folder) / filename
+            with path.open("w", encoding="utf-8", newline="") as out:
+                writer = make_writer(
+                    chosen, out, now=now, taxonomy=taxonomy, member_name=display_names(guild)
+                )
+                counts = await write_export(self.bot.database, guild.id, viewer, writer, confidential=include)
+            size = path.stat().st_size
+            # Zipping tens of MB takes a while: off the event loop.
+            upload = await asyncio.to_thread(upload_file.fit_upload, path, limit)
+            log.info(
+                "export guild=%s user=%s format=%s records=%d bytes=%d zipped=%s",
+                guild.id,
+                interaction.user.id,
+                chosen,
+                counts.records,
+                size,
+                upload != path,
             )
-            filename = f"{stem}-wikitable.txt"
-        log.info(
-            "export guild=%s user=%s format=%s records=%d",
-            guild.id,
-            interaction.user.id,
-            chosen,
-            len(records),
-        )
-        await respond(
-            interaction,
-            export_summary(chosen, records, left_out=len(visible) - len(records)),
-            files=[discord.File(io.BytesIO(content), filename=filename)],
-        )
+            summary = export_summary(chosen, counts)
+            if upload != path:
+                summary += " " + upload_file.zipped_note(size, limit)
+            await respond(interaction, summary, files=[discord.File(upload)])
 
     @requires(Level.COORDINATOR)
     @group.command(
@@ -163,19 +177,45 @@ class ExchangeCommands(PartnershipCommands):
         await respond(interaction, embed=preview_embed(plan, file.filename), view=view)
 
 
-def export_summary(chosen: ExportFormat, records: list[ExportRecord], *, left_out: int) -> str:
-    confidential = sum(record.confidential for record in records)
-    parts = [f"{plural(len(records), 'partnership')}, {confidential:,} confidential."]
-    if left_out:
+def make_writer(
+    chosen: ExportFormat,
+    out: TextIO,
+    *,
+    now: datetime,
+    taxonomy: Mapping[str, Area],
+    member_name: Callable[[int], str],
+) -> writers.ExportWriter:
+    if chosen is ExportFormat.CSV:
+        return writers.CsvWriter(out)
+    if chosen is ExportFormat.JSON:
+        return writers.JsonWriter(out, exported_at=now)
+    return writers.WikitableWriter(out, taxonomy=taxonomy, member_name=member_name, exported_on=now.date())
+
+
+async def write_export(
+    database: Database, guild_id: int, viewer: Viewer, writer: writers.ExportWriter, *, confidential: bool
+) -> ExportCounts:
+    """Stream the records ``viewer`` may see through ``writer``, a chunk at a time, from one snapshot."""
+    async with exchange.export_snapshot(database, guild_id, viewer, confidential=confidential) as snapshot:
+        writer.begin(snapshot.counts.records)
+        async for chunk in snapshot.chunks():
+            writer.write(chunk)
+        writer.end()
+        return snapshot.counts
+
+
+def export_summary(chosen: ExportFormat, counts: ExportCounts) -> str:
+    parts = [f"{plural(counts.records, 'partnership')}, {counts.confidential:,} confidential."]
+    if counts.left_out:
         parts.append(
-            f"{plural(left_out, 'confidential partnership')} left out "
+            f"{plural(counts.left_out, 'confidential partnership')} left out "
             "(choose `confidential: include` to add them)."
         )
-    if chosen is ExportFormat.WIKITABLE and confidential:
+    if chosen is ExportFormat.WIKITABLE and counts.confidential:
         parts.append("⚠️ This table includes confidential partnerships: don't publish it as it is.")
     elif chosen is ExportFormat.WIKITABLE:
         parts.append("Ready to paste into a Meta-Wiki page.")
-    if chosen is ExportFormat.CSV and not records:
+    if chosen is ExportFormat.CSV and not counts.records:
         parts.append("The file has just the header row: a template for `/partnership import`.")
     return " ".join(parts)
 

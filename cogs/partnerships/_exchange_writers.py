@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TextIO
 
 from cogs.partnerships._exchange_cells import COLUMNS, guard_formula, join_items, target_text
 from core.clock import to_storage
@@ -93,22 +94,6 @@ def _json_number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-def to_csv(records: Iterable[ExportRecord]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for record in records:
-        fields = _fields(record)
-        writer.writerow([guard_formula(_csv_cell(fields[column])) for column in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_json(records: Iterable[ExportRecord], *, exported_at: datetime) -> bytes:
-    items = [{column: _json_value(value) for column, value in _fields(record).items()} for record in records]
-    document = {"exported_at": to_storage(exported_at), "count": len(items), "partnerships": items}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 _WIKI_SPECIAL = str.maketrans(
     {
         "&": "&amp;",
@@ -151,23 +136,124 @@ WIKI_HEADINGS = (
 )
 
 
-def to_wikitable(
-    records: Iterable[ExportRecord],
-    *,
-    taxonomy: Mapping[str, Area],
-    member_name: Callable[[int], str],
-    exported_on: date,
-) -> bytes:
+class ExportWriter:
+    """Writes records to a UTF-8 text stream as they come: ``begin``, ``write`` per chunk, ``end``.
+
+    An export streams its records through one of these into a file, a chunk at a time, so the
+    whole registry is never in memory; ``render`` gives the same text for a list.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def begin(self, count: int) -> None:
+        """Write what comes before the first of ``count`` records."""
+
+    def write(self, records: Iterable[ExportRecord]) -> None:
+        raise NotImplementedError
+
+    def end(self) -> None:
+        """Write what comes after the last record."""
+
+    def render(self, records: list[ExportRecord]) -> None:
+        self.begin(len(records))
+        self.write(records)
+        self.end()
+
+
+def _render(make_writer: Callable[[TextIO], ExportWriter], records: Iterable[ExportRecord]) -> bytes:
+    buffer = io.StringIO(newline="")
+    make_writer(buffer).render(list(records))
+    return buffer.getvalue().encode("utf-8")
+
+
+class CsvWriter(ExportWriter):
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self._csv = csv.writer(out)
+
+    def begin(self, count: int) -> None:
+        self.out.write("\ufeff")  # the byte-order mark, so spreadsheets read the file as UTF-8
+        self._csv.writerow(COLUMNS)
+
+    def write(self, records: Iterable[ExportRecord]) -> None:
+        for record in records:
+            fields = _fields(record)
+            self._csv.writerow([guard_formula(_csv_cell(fields[column])) for column in COLUMNS])
+
+
+class JsonWriter(ExportWriter):
+    """The document ``json.dumps(..., indent=2)`` would write, one record at a time.
+
+    ``count`` comes before the records in the document: the export counts them first, in the
+    same snapshot it reads them from.
+    """
+
+    def __init__(self, out: TextIO, *, exported_at: datetime) -> None:
+        super().__init__(out)
+        self.exported_at = exported_at
+        self.count = 0
+        self._written = 0
+
+    def begin(self, count: int) -> None:
+        self.count = count
+        head = json.dumps({"exported_at": to_storage(self.exported_at), "count": count}, indent=2)
+        self.out.write(head[: -len("\n}")] + ',\n  "partnerships": [')
+
+    def write(self, records: Iterable[ExportRecord]) -> None:
+        for record in records:
+            item = {column: _json_value(value) for column, value in _fields(record).items()}
+            # Nested two levels deep: each line of the item's own indented text moves in by four.
+            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            self.out.write(("," if self._written else "") + "\n    " + text)
+            self._written += 1
+
+    def end(self) -> None:
+        if self._written != self.count:
+            raise RuntimeError(f"JSON export counted {self.count} records but wrote {self._written}")
+        self.out.write("\n  ]\n}\n" if self._written else "]\n}\n")
+
+
+class WikitableWriter(ExportWriter):
     """A sortable MediaWiki table for publishing on Meta-Wiki: labels for people, no Discord ids."""
-    lines = [
-        '{| class="wikitable sortable"',
-        f"|+ Partnerships as of {exported_on.isoformat()}",
-        "! " + " !! ".join(WIKI_HEADINGS),
-    ]
-    for record in records:
+
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        taxonomy: Mapping[str, Area],
+        member_name: Callable[[int], str],
+        exported_on: date,
+    ) -> None:
+        super().__init__(out)
+        self.taxonomy = taxonomy
+        self.member_name = member_name
+        self.exported_on = exported_on
+
+    def begin(self, count: int) -> None:
+        self._lines(
+            [
+                '{| class="wikitable sortable"',
+                f"|+ Partnerships as of {self.exported_on.isoformat()}",
+                "! " + " !! ".join(WIKI_HEADINGS),
+            ]
+        )
+
+    def write(self, records: Iterable[ExportRecord]) -> None:
+        for record in records:
+            self._lines(["|-", *(f"| {cell}".rstrip() for cell in self._cells(record))])
+
+    def end(self) -> None:
+        self._lines(["|}"])
+
+    def _lines(self, lines: list[str]) -> None:
+        self.out.write("".join(line + "\n" for line in lines))
+
+    def _cells(self, record: ExportRecord) -> list[str]:
         p = record.partnership
-        owners = ", ".join(member_name(user_id) for user_id in p.owner_ids) or "orphaned"
-        cells = [
+        owners = ", ".join(self.member_name(user_id) for user_id in p.owner_ids) or "orphaned"
+        taxonomy = self.taxonomy
+        return [
             wiki_text(p.name),
             wiki_text(p.partner_name),
             wiki_text(PARTNER_TYPE_LABELS[p.partner_type]),
@@ -180,7 +266,24 @@ def to_wikitable(
             p.end_date.isoformat() if p.end_date else "",
             wiki_link(p.meta_url, "Meta-Wiki page") if p.meta_url else "",
         ]
-        lines.append("|-")
-        lines.extend(f"| {cell}".rstrip() for cell in cells)
-    lines.append("|}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def to_csv(records: Iterable[ExportRecord]) -> bytes:
+    return _render(CsvWriter, records)
+
+
+def to_json(records: Iterable[ExportRecord], *, exported_at: datetime) -> bytes:
+    return _render(lambda out: JsonWriter(out, exported_at=exported_at), records)
+
+
+def to_wikitable(
+    records: Iterable[ExportRecord],
+    *,
+    taxonomy: Mapping[str, Area],
+    member_name: Callable[[int], str],
+    exported_on: date,
+) -> bytes:
+    return _render(
+        lambda out: WikitableWriter(out, taxonomy=taxonomy, member_name=member_name, exported_on=exported_on),
+        records,
+    )
