@@ -44,6 +44,7 @@ class Bench:
     names: list[str]  # partnership and partner names, for typing into autocomplete
     declared: list[tuple[int, str]]  # (member id, area) of present members
     spare_role: RoleHandle
+    announcements: ChannelHandle  # where /announce post scenarios post
     open_clinics: list[Clinic] = field(default_factory=list)  # opened by the benchmark itself
     resolved_clinics: list[Clinic] = field(default_factory=list)
     counter: int = 0
@@ -122,4 +123,5 @@ def load(server: Server, database: Path, rng: random.Random) -> Bench:
         names=sample(names),
         declared=sample(declared),
         spare_role=server.guild.create_role("Events team"),
+        announcements=server.guild.create_text_channel("announcements"),
     )

@@ -52,6 +52,26 @@ def summary(report: dict[str, Any]) -> str:
     )
 
 
+def checkin_lines(report: dict[str, Any]) -> list[str]:
+    """The check-in tick at 10,000 due and the sender's pace, from the scenarios that report them."""
+    lines = []
+    for name, result in report["scenarios"].items():
+        if "claimed" in result:
+            lines.append(
+                f"{report['size']['name']}: `{name}`: {result['claimed']:,} prompts claimed and handed to the"
+                f" sender in {result['p50_ms'] / 1000:.2f} s (p50), {result['p99_ms'] / 1000:.2f} s (p99)"
+            )
+        if "prompts_per_second_achieved" in result:
+            lines.append(
+                f"{report['size']['name']}: `{name}`: {result['sent']} of {result['prompts']} prompts sent at"
+                f" {result['prompts_per_second_achieved']:g} a second (configured"
+                f" {result['prompts_per_second_configured']}); {result['discord_requests']} Discord requests,"
+                f" at most {result['discord_requests_busiest_second']} in any second (Discord allows 50);"
+                f" {result['rate_limited_429']} answered 429"
+            )
+    return lines
+
+
 def main() -> int:
     movement, tenx = load("movement"), load("tenx")
     if movement is None:
@@ -63,6 +83,9 @@ def main() -> int:
     print()
     for report in filter(None, (movement, tenx)):
         print("- " + summary(report))
+    for report in filter(None, (movement, tenx)):
+        for line in checkin_lines(report):
+            print("- " + line)
     machine = movement["machine"]
     print(
         f"- machine: {machine['cpu']}, {machine['cores']} cores, {machine['os']}, Python {machine['python']},"

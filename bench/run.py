@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from bench.measure import (
     machine,
     peak_rss_mb,
 )
-from bench.scenarios import SCENARIOS, Scenario
+from bench.scenarios import SCENARIOS, Measured, Scenario
 from bench.server import close_views, forget_history, open_server
 from core.bot import PartnershipsBot, create_bot
 from core.config import Config
@@ -93,6 +93,7 @@ class Driver:
     clock: BenchClock
     errors: ErrorLog
     rng: random.Random
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # a Measured step's own numbers
 
     async def run(self, scenario: Scenario, iterations: int, warmup: int) -> Samples:
         samples = Samples(scenario.kind)
@@ -103,18 +104,21 @@ class Driver:
             self.probe.take()
             cursor, logged = env.error_cursor, len(self.errors.lines)
             started = time.perf_counter()
-            await scenario.step(self.bench, self.rng, prepared)
+            returned = await scenario.step(self.bench, self.rng, prepared)
             elapsed = time.perf_counter() - started
+            if isinstance(returned, Measured):  # due work that timed the part that counts itself
+                elapsed = returned.seconds
+                self.reports.setdefault(scenario.name, {}).update(returned.report)
             timings = self.probe.take()
             raised = list(env.errors_since(cursor))
             close_views(self.bench.bot)
+            # Files the bot uploaded are Discord's to keep (its CDN), not the bot's memory: an export
+            # at movement is 23 MB, and ten of them would count against the bot's peak.
+            env.backend.cdn._blobs.clear()
             if index < warmup:
                 continue
             found = bugs(raised)
             samples.bugs += [repr(error)[:300] for error in found] + self.errors.lines[logged:]
-            # Files the bot uploaded are Discord's to keep (its CDN), not the bot's memory: an export
-            # at movement is 23 MB, and ten of them would count against the bot's peak.
-            env.backend.cdn._blobs.clear()
             samples.refusals += len(raised) - len(found)
             if scenario.kind == "due_work":
                 samples.latencies.append(elapsed)
@@ -170,7 +174,9 @@ async def run_benchmark(
                 count = min(iterations, scenario.iterations or iterations)
                 # A tenth of the iterations at most go to warming up (a heavy scenario runs few).
                 samples = await driver.run(scenario, count, min(warmup, max(1, count // 10)))
-                results[scenario.name] = samples.summary() | {"peak_rss_mb": peak_rss_mb()}
+                results[scenario.name] = (
+                    samples.summary() | driver.reports.get(scenario.name, {}) | {"peak_rss_mb": peak_rss_mb()}
+                )
                 logging.getLogger(__name__).warning("measured %s %s", scenario.name, results[scenario.name])
             report = {
                 "start_up": server.start_up,

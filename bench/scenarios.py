@@ -11,15 +11,21 @@ with ``@scenario("/group command")``. To add due work: ``@scenario("name", kind=
 
 from __future__ import annotations
 
+import json
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from bench.community import NOW
+import discord
+
+from bench.community import MAIN_GUILD_ID, NOW
 from bench.context import Bench, Clinic
 from bench.names import CLINIC_TOPICS, PLACES, TOPICS
+from core.clock import to_storage
 from db import clinics
 
 Step = Callable[[Bench, random.Random, Any], Awaitable[Any]]
@@ -33,6 +39,15 @@ class Scenario:
     step: Step
     prepare: Prepare | None = None
     iterations: int | None = None  # None: the run's default
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a due-work step returns when it times the part that counts itself (not its clean-up),
+    with numbers to report beside the timing."""
+
+    seconds: float
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 SCENARIOS: list[Scenario] = []
@@ -603,6 +618,343 @@ async def partnership_import(bench: Bench, rng: random.Random, _: Any) -> Any:
     )
     csv = ("partner_name,partner_type,goals,stage,visibility,owner_id\n" + rows).encode()
     return await actor.slash(bench.general, "partnership import", file=("partners.csv", csv))
+
+
+# ---------------------------------------------------------------------------------- check-ins
+# Prompts come from the bot's own due work at the clock's "now" (unmeasured). The community's own
+# open and claimed prompts, and its partnerships due by then, are put aside first, so the sender
+# has exactly what a scenario made: under SimCord, settling waits for everything it sends.
+CLAIM_AT_ONCE = 10_000  # the issue's target: a tick with 10,000 check-ins due
+SENDING_PROMPTS = 150  # enough to show the sender's pace, few enough to keep the run short
+
+
+def _checkins_cog(bench: Bench) -> Any:
+    return bench.bot.get_cog("CheckinsCog")
+
+
+async def _put_checkins_aside(bench: Bench, now: datetime) -> None:
+    stamp = to_storage(now)
+    async with bench.bot.database.transaction() as tx:
+        await tx.execute(
+            "UPDATE checkins SET state = 'dismissed', closed_at = ? WHERE state IN ('claimed', 'sent')",
+            (stamp,),
+        )
+        await tx.execute(
+            "UPDATE partnerships SET next_checkin_at = ? WHERE next_checkin_at <= ?",
+            (to_storage(now + timedelta(days=7)), stamp),
+        )
+
+
+async def _make_due(bench: Bench, partnership_ids: list[int], now: datetime) -> None:
+    await _put_checkins_aside(bench, now)
+    async with bench.bot.database.transaction() as tx:
+        await tx.execute(
+            "UPDATE partnerships SET next_checkin_at = ?, next_checkin_reason = 'cadence'"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            (to_storage(now), json.dumps(partnership_ids)),
+        )
+
+
+async def _prompt(bench: Bench, rng: random.Random) -> Any:
+    """A check-in prompt in an owner's DMs, sent by the bot's own tick and sender."""
+    actor, record = bench.owned_record(rng)
+    now = bench.bot.clock()
+    await _make_due(bench, [record.partnership_id], now)
+    await _checkins_cog(bench).due_work(now)
+    await bench.server.env.settle()
+    channel = actor.user.dm_channel
+    prompt = next(
+        message for message in reversed(channel.history()) if message.author.id == bench.bot.user.id
+    )
+    return actor, prompt
+
+
+@scenario("/checkin now")
+async def checkin_now(bench: Bench, rng: random.Random, _: Any) -> Any:
+    actor, record = bench.owned_record(rng)
+    return await actor.slash(
+        bench.general, "checkin now", partnership=str(record.partnership_id), status="on_track"
+    )
+
+
+async def _checkin_form(bench: Bench, rng: random.Random) -> Any:
+    actor, record = bench.owned_record(rng)
+    status = rng.choice(("on_track", "needs_attention", "stalled"))
+    return actor, await actor.slash(
+        bench.general, "checkin now", partnership=str(record.partnership_id), status=status
+    )
+
+
+CHECKIN_ANSWER = {"note": "Met the archive team; the scans are on Commons.", "next_step": "Draft the report"}
+
+
+@scenario("/checkin now · form", kind="form", prepare=_checkin_form)
+async def checkin_now_form(bench: Bench, rng: random.Random, shown: Any) -> Any:
+    actor, result = shown
+    return await actor.submit_modal(result, CHECKIN_ANSWER)
+
+
+@scenario("/checkin cadence")
+async def checkin_cadence(bench: Bench, rng: random.Random, _: Any) -> Any:
+    actor, record = bench.owned_record(rng)
+    current = await bench.bot.database.fetch_value(
+        "SELECT cadence FROM partnerships WHERE id = ?", (record.partnership_id,)
+    )
+    cadence = rng.choice([value for value in ("weekly", "monthly", "quarterly") if value != current])
+    return await actor.slash(
+        bench.general, "checkin cadence", partnership=str(record.partnership_id), cadence=cadence
+    )
+
+
+def _pause_end(bench: Bench, rng: random.Random) -> str:
+    return (bench.bot.clock() + timedelta(days=rng.randint(2, 60))).date().isoformat()
+
+
+@scenario("/checkin pause")
+async def checkin_pause(bench: Bench, rng: random.Random, _: Any) -> Any:
+    actor, _record = bench.owned_record(rng)
+    return await actor.slash(bench.general, "checkin pause", until=_pause_end(bench, rng))
+
+
+async def _paused(bench: Bench, rng: random.Random) -> Any:
+    actor, _record = bench.owned_record(rng)
+    await actor.slash(bench.general, "checkin pause", until=_pause_end(bench, rng))
+    return actor
+
+
+@scenario("/checkin resume", prepare=_paused)
+async def checkin_resume(bench: Bench, rng: random.Random, actor: Any) -> Any:
+    return await actor.slash(bench.general, "checkin resume")
+
+
+@scenario("/checkin history")
+async def checkin_history(bench: Bench, rng: random.Random, _: Any) -> Any:
+    return await bench.member(rng).slash(
+        bench.general, "checkin history", partnership=str(rng.choice(bench.public_ids))
+    )
+
+
+@scenario("/checkin now · partnership", kind="autocomplete")
+async def checkin_partnership_autocomplete(bench: Bench, rng: random.Random, _: Any) -> Any:
+    actor, _record = bench.owned_record(rng)
+    return await actor.autocomplete(
+        bench.general, "checkin now", "partnership", _typed_partnership(bench, rng)
+    )
+
+
+@scenario("check-in prompt · On track", kind="button", prepare=_prompt)
+async def prompt_on_track(bench: Bench, rng: random.Random, prompted: Any) -> Any:
+    actor, prompt = prompted
+    return await actor.user.click(prompt, label="On track")
+
+
+async def _prompt_form(bench: Bench, rng: random.Random) -> Any:
+    actor, prompt = await _prompt(bench, rng)
+    return actor, await actor.user.click(prompt, label=rng.choice(("On track", "Needs attention", "Stalled")))
+
+
+@scenario("check-in prompt · form", kind="form", prepare=_prompt_form)
+async def prompt_form(bench: Bench, rng: random.Random, shown: Any) -> Any:
+    actor, result = shown
+    return await actor.user.submit_modal(result, CHECKIN_ANSWER)
+
+
+@scenario("check-in prompt · Snooze a week", kind="button", prepare=_prompt)
+async def prompt_snooze(bench: Bench, rng: random.Random, prompted: Any) -> Any:
+    actor, prompt = prompted
+    return await actor.user.click(prompt, label="Snooze a week")
+
+
+@scenario("check-in prompt · Not now", kind="button", prepare=_prompt)
+async def prompt_dismiss(bench: Bench, rng: random.Random, prompted: Any) -> Any:
+    actor, prompt = prompted
+    return await actor.user.click(prompt, label="Not now")
+
+
+async def _due_partnerships(bench: Bench, rng: random.Random, count: int) -> list[int]:
+    """``count`` open partnerships whose owners are in the server, due now and nothing else."""
+    rows = await bench.bot.database.fetch_all(
+        "SELECT id, owner_id FROM partnerships WHERE guild_id = ? AND owner_id IS NOT NULL"
+        " AND stage != 'concluded'",
+        (MAIN_GUILD_ID,),
+    )
+    present = [row["id"] for row in rows if row["owner_id"] in bench.server.by_id]
+    chosen = rng.sample(present, min(count, len(present)))
+    now = bench.bot.clock()
+    await _make_due(bench, chosen, now)
+    return chosen
+
+
+async def _many_due(bench: Bench, rng: random.Random) -> Any:
+    return len(await _due_partnerships(bench, rng, CLAIM_AT_ONCE))
+
+
+@scenario("check-ins: tick with 10,000 due", kind="due_work", prepare=_many_due, iterations=10)
+async def checkins_claim_tick(bench: Bench, rng: random.Random, due: Any) -> Any:
+    """The tick claims every due prompt and hands them to the sender; that much is timed."""
+    now = bench.bot.clock()
+    started = time.perf_counter()
+    await _checkins_cog(bench).due_work(now)
+    elapsed = time.perf_counter() - started
+    claimed = await bench.bot.database.fetch_value(
+        "SELECT count(*) FROM checkins WHERE claimed_at = ? AND reason = 'cadence'", (to_storage(now),)
+    )
+    await _put_checkins_aside(bench, now)  # the sender finds nothing left to send
+    await bench.server.env.settle()
+    return Measured(elapsed, {"due": due, "claimed": claimed})
+
+
+@contextmanager
+def _discord_requests(bench: Bench) -> Iterator[list[tuple[float, int]]]:
+    """Record when the bot made each Discord request, and its status (429: rate limited)."""
+    http = bench.bot.http
+    made: list[tuple[float, int]] = []
+    request = http.request
+
+    async def recorded(route: Any, **kwargs: Any) -> Any:
+        try:
+            answer = await request(route, **kwargs)
+        except discord.HTTPException as error:
+            made.append((time.perf_counter(), error.status))
+            raise
+        made.append((time.perf_counter(), 200))
+        return answer
+
+    http.request = recorded  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        del http.request  # back to the class's own
+
+
+def _busiest_second(moments: list[float]) -> int:
+    busiest, first = 0, 0
+    for last, moment in enumerate(moments):
+        while moment - moments[first] >= 1.0:
+            first += 1
+        busiest = max(busiest, last - first + 1)
+    return busiest
+
+
+async def _some_due(bench: Bench, rng: random.Random) -> Any:
+    count = min(SENDING_PROMPTS, len(bench.server.members) // 10)
+    return len(await _due_partnerships(bench, rng, count))
+
+
+@scenario("check-ins: sending the claimed prompts", kind="due_work", prepare=_some_due, iterations=2)
+async def checkins_sending(bench: Bench, rng: random.Random, due: Any) -> Any:
+    """From the tick to the last prompt sent, paced by ``[checkins] prompts_per_second``."""
+    now = bench.bot.clock()
+    with _discord_requests(bench) as made:
+        started = time.perf_counter()
+        await _checkins_cog(bench).due_work(now)
+        await bench.server.env.settle()  # until the sender is idle again
+        elapsed = time.perf_counter() - started
+    sent = await bench.bot.database.fetch_value(
+        "SELECT count(*) FROM checkins WHERE claimed_at = ? AND state = 'sent'", (to_storage(now),)
+    )
+    configured = bench.bot.config.checkin_prompts_per_second
+    return Measured(
+        elapsed,
+        {
+            "prompts": due,
+            "sent": sent,
+            "prompts_per_second_configured": configured,
+            "prompts_per_second_achieved": round(sent / elapsed, 2),
+            "discord_requests": len(made),
+            "discord_requests_busiest_second": _busiest_second([moment for moment, _status in made]),
+            "rate_limited_429": sum(1 for _moment, status in made if status == 429),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------- announcements
+ANNOUNCEMENT = {
+    "title": "GLAM partnerships call",
+    "body": "Join us on Monday to share what worked this year.",
+}
+
+
+def _announce_options(bench: Bench, rng: random.Random, *, scheduled: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {"channel": bench.announcements}
+    if scheduled:
+        moment = bench.bot.clock() + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 12))
+        options["when"] = moment.strftime("%Y-%m-%d %H:00")
+    return options
+
+
+@scenario("/announce post")
+async def announce_post(bench: Bench, rng: random.Random, _: Any) -> Any:
+    return await bench.coordinator(rng).slash(
+        bench.general, "announce post", **_announce_options(bench, rng, scheduled=rng.random() < 0.5)
+    )
+
+
+async def _announce_form(bench: Bench, rng: random.Random, *, scheduled: bool) -> Any:
+    actor = bench.coordinator(rng)
+    return actor, await actor.slash(
+        bench.general, "announce post", **_announce_options(bench, rng, scheduled=scheduled)
+    )
+
+
+async def _announce_form_any(bench: Bench, rng: random.Random) -> Any:
+    return await _announce_form(bench, rng, scheduled=rng.random() < 0.5)
+
+
+@scenario("/announce post · form", kind="form", prepare=_announce_form_any)
+async def announce_post_form(bench: Bench, rng: random.Random, shown: Any) -> Any:
+    actor, result = shown
+    return await actor.submit_modal(result, ANNOUNCEMENT)  # the preview
+
+
+async def _announce_preview(bench: Bench, rng: random.Random, *, scheduled: bool) -> Any:
+    actor, result = await _announce_form(bench, rng, scheduled=scheduled)
+    return actor, await actor.submit_modal(result, ANNOUNCEMENT)
+
+
+async def _scheduled_preview(bench: Bench, rng: random.Random) -> Any:
+    return await _announce_preview(bench, rng, scheduled=True)
+
+
+async def _immediate_preview(bench: Bench, rng: random.Random) -> Any:
+    return await _announce_preview(bench, rng, scheduled=False)
+
+
+@scenario("/announce post · Post (scheduled)", kind="button", prepare=_scheduled_preview)
+async def announce_post_scheduled(bench: Bench, rng: random.Random, shown: Any) -> Any:
+    actor, preview = shown
+    return await actor.click(preview.response, label="Post")
+
+
+@scenario("/announce post · Post (now)", kind="button", prepare=_immediate_preview)
+async def announce_post_now(bench: Bench, rng: random.Random, shown: Any) -> Any:
+    actor, preview = shown
+    return await actor.click(preview.response, label="Post")
+
+
+async def _scheduled(bench: Bench, rng: random.Random) -> Any:
+    """A scheduled announcement, made through the bot (the generated community has none)."""
+    actor, preview = await _scheduled_preview(bench, rng)
+    await actor.click(preview.response, label="Post")
+    return await bench.bot.database.fetch_value(
+        "SELECT max(id) FROM announcements WHERE guild_id = ? AND state = 'scheduled'", (MAIN_GUILD_ID,)
+    )
+
+
+@scenario("/announce list", prepare=_scheduled)
+async def announce_list(bench: Bench, rng: random.Random, _: Any) -> Any:
+    return await bench.coordinator(rng).slash(bench.general, "announce list")
+
+
+@scenario("/announce cancel", prepare=_scheduled)
+async def announce_cancel(bench: Bench, rng: random.Random, announcement_id: Any) -> Any:
+    return await bench.coordinator(rng).slash(bench.general, "announce cancel", id=announcement_id)
+
+
+@scenario("/announce cancel · id", kind="autocomplete", prepare=_scheduled)
+async def announce_cancel_autocomplete(bench: Bench, rng: random.Random, announcement_id: Any) -> Any:
+    typed = rng.choice(("", str(announcement_id)[:1], "GLAM", "#"))
+    return await bench.coordinator(rng).autocomplete(bench.general, "announce cancel", "id", typed)
 
 
 # ---------------------------------------------------------------------------------- last: the memory-heavy

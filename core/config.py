@@ -49,6 +49,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "checkins": {
         "reminder_days": Setting(int, 3, "a whole number of days between 1 and 14"),
+        "prompts_per_second": Setting(int, 5, "a whole number of prompts a second between 1 and 25"),
     },
     "digest": {
         "weekday": Setting(str, "monday", "a day of the week in English, such as 'monday'"),
@@ -68,6 +69,7 @@ class Config:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     clinic_weekly_ping_cap: int = 3  # pings per member per 7 days from clinic suggestions
     checkin_reminder_days: int = 3  # days without an answer before the reminder, and again before "missed"
+    checkin_prompts_per_second: int = 5  # the sender's pace: a share of Discord's 50 requests a second
     digest_weekday: int = 0  # Monday = 0, as datetime.weekday()
     digest_hour: int = 9  # in the [scheduler] timezone
 
@@ -76,8 +78,9 @@ class Config:
             f"Config(token={'<set>' if self.token else '<missing>'}, guild_ids={self.guild_ids}, "
             f"database_path={self.database_path}, tick_seconds={self.tick_seconds}, "
             f"timezone={self.timezone.key}, clinic_weekly_ping_cap={self.clinic_weekly_ping_cap}, "
-            f"checkin_reminder_days={self.checkin_reminder_days}, digest_weekday={self.digest_weekday}, "
-            f"digest_hour={self.digest_hour})"
+            f"checkin_reminder_days={self.checkin_reminder_days}, "
+            f"checkin_prompts_per_second={self.checkin_prompts_per_second}, "
+            f"digest_weekday={self.digest_weekday}, digest_hour={self.digest_hour})"
         )
 
 
@@ -159,6 +162,13 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             f"[checkins] reminder_days: expected a whole number of days between 1 and 14, got {reminder_days}"
         )
 
+    prompts_per_second = _value(values, "checkins", "prompts_per_second")
+    if not 1 <= prompts_per_second <= 25:
+        raise ConfigError(
+            "[checkins] prompts_per_second: expected a whole number of prompts a second between 1 and 25, "
+            f"got {prompts_per_second}"
+        )
+
     weekday_name = _value(values, "digest", "weekday").strip().lower()
     if weekday_name not in WEEKDAYS:
         raise ConfigError(
@@ -177,6 +187,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         timezone=timezone,
         clinic_weekly_ping_cap=weekly_ping_cap,
         checkin_reminder_days=reminder_days,
+        checkin_prompts_per_second=prompts_per_second,
         digest_weekday=WEEKDAYS.index(weekday_name),
         digest_hour=digest_hour,
     )

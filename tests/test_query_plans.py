@@ -33,7 +33,7 @@ from cogs.expertise._areas import area_counts
 from cogs.expertise._search import who
 from cogs.expertise._terms import term_rows
 from core.vocabulary import PartnerType, Stage
-from db import areas, clinics, expertise, partnerships
+from db import areas, checkins, clinics, expertise, partnerships
 from db.clinics import ClinicStatus
 from db.database import Database
 from db.expertise import PeopleFilter
@@ -205,6 +205,10 @@ HOT_QUERIES: list[HotQuery] = [
             resuggestions=1,
         ),
     ),
+    # The check-ins' due work: the tick's claim, and what the sender reads next.
+    HotQuery("check-ins claim", lambda db, s: checkins.claim_due(db, now=NOW + timedelta(days=30))),
+    HotQuery("check-ins next to send", lambda db, s: checkins.next_unsent(db)),
+    HotQuery("check-ins reminders", lambda db, s: checkins.reminders_due(db, sent_before=NOW, now=NOW)),
 ]
 
 

@@ -75,6 +75,9 @@ def disabled_copy(message: discord.Message | None) -> discord.ui.View | None:
     for item in view.children:
         if isinstance(item, discord.ui.Button):
             item.disabled = True
+    # Only its look is sent: stopped, discord.py doesn't keep it among the live views for good
+    # (one more with every answered prompt, for as long as the bot runs).
+    view.stop()
     return view
 
 

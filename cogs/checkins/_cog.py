@@ -14,6 +14,7 @@ from cogs.checkins import _render as render
 from cogs.checkins._answers import ensure_owner, member_zone, open_form
 from cogs.checkins._buttons import STATUS, Action, CheckinButton
 from cogs.checkins._delivery import Delivery
+from cogs.checkins._sender import Sender
 from cogs.partnerships import _validate as validate
 from cogs.partnerships._access import VisiblePartnership, ensure_can_change
 from cogs.partnerships._choices import CADENCE_CHOICES
@@ -50,16 +51,24 @@ class CheckinsCog(commands.Cog):
     def __init__(self, bot: PartnershipsBot) -> None:
         self.bot = bot
         self.delivery = Delivery(bot)
+        self.sender = Sender(bot, self.delivery)
 
     async def cog_load(self) -> None:
         if await checkins.use_default_zone(self.bot.database, self.bot.config.timezone, now=self.bot.clock()):
             log.info("checkins rescheduled for default timezone=%s", self.bot.config.timezone.key)
         self.bot.add_dynamic_items(CheckinButton)
-        self.bot.scheduler.register(DUE_WORK, self.delivery.run)
+        self.sender.start()
+        self.bot.scheduler.register(DUE_WORK, self.due_work)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(CheckinButton)
         self.bot.scheduler.unregister(DUE_WORK)
+        self.sender.stop()
+
+    async def due_work(self, now: datetime) -> None:
+        """The tick: claim what is due, then hand it to the sender; the tick doesn't wait for sending."""
+        await self.delivery.claim(now)
+        self.sender.wake()
 
     # ---------------------------------------------------------------------- now
     @checkin.command(name="now", description="Check in on a partnership you own, now (a short form follows)")

@@ -1,14 +1,17 @@
-"""The scheduler's check-in work: claim due prompts, deliver them, remind once, then mark missed.
+"""The check-in work: claim due prompts, deliver one, remind once, mark missed.
+
+The tick calls ``claim`` (claiming is all it does with prompts); the sender (``_sender``) then
+calls ``deliver`` and ``remind`` for each, at a steady pace.
 
 Exactly once: a prompt is claimed in the database before anything is sent, and every claimed
-prompt is delivered on each tick until it is marked sent, including ones claimed before a crash.
-Each attempt is counted before it is made; a retry after a counted attempt first looks at the
-last messages of the DM (or the fallback thread) for one of this prompt's buttons, so a crash
-after Discord accepted the message but before it was marked sent never yields a second one.
+prompt is delivered by the sender's next pass until it is marked sent, including ones claimed
+before a crash. Each attempt is counted before it is made; a retry after a counted attempt first
+looks at the last messages of the DM (or the fallback thread) for one of this prompt's buttons, so
+a crash after Discord accepted the message but before it was marked sent never yields a second one.
 
 A DM that Discord refuses (50007: the member doesn't accept DMs from the server) goes to a private
 thread in the check-ins channel with the owner added. If there is no such channel, or the bot
-lacks a permission there, the prompt stays claimed and is retried every tick: never dropped.
+lacks a permission there, the prompt stays claimed and is retried every pass: never dropped.
 """
 
 from __future__ import annotations
@@ -46,17 +49,12 @@ class Delivery:
         self.bot = bot
         self._warned: set[tuple[int, str]] = set()
 
-    async def run(self, now: datetime) -> None:
+    async def claim(self, now: datetime) -> None:
+        """Claim every prompt due by ``now`` and close as missed the ones reminded long enough ago."""
         database = self.bot.database
         claimed = await checkins.claim_due(database, now=now)
         if claimed:
-            log.info("checkins claimed count=%d ids=%s", len(claimed), claimed)
-        for checkin in await checkins.unsent(database):
-            try:
-                await self._deliver(checkin, now)
-            except Exception:
-                log.exception("checkin delivery failed checkin=%s guild=%s", checkin.id, checkin.guild_id)
-        await self._remind(now)
+            log.info("checkins claimed count=%d first=%s last=%s", len(claimed), claimed[0], claimed[-1])
         wait = timedelta(days=self.bot.config.checkin_reminder_days)
         for checkin_id in await checkins.mark_missed(database, reminded_before=now - wait, at=now):
             log.info("checkin missed checkin=%s", checkin_id)
@@ -73,8 +71,10 @@ class Delivery:
             )
 
     # -------------------------------------------------------------------------------- delivery
-    async def _deliver(self, checkin: Checkin, now: datetime) -> None:
-        database = self.bot.database
+    async def deliver(self, checkin: Checkin) -> None:
+        """Send one claimed prompt (or find the one an earlier attempt sent). Raises a 429 that
+        reaches us, so the sender slows down and tries again; other failures keep it claimed."""
+        database, now = self.bot.database, self.bot.clock()
         record = await partnerships.get(database, checkin.guild_id, checkin.partnership_id)
         if record is None:
             return
@@ -104,6 +104,8 @@ class Delivery:
                 # thread: repeated 403s would count against Discord's invalid-request limit.
                 await checkins.use_thread(database, checkin.id, None)
             except discord.HTTPException as error:
+                if error.status == 429:
+                    raise
                 self._warn_once(checkin, f"DM failed status={error.status}")
                 return
             else:
@@ -189,6 +191,8 @@ class Delivery:
                 auto_archive_duration=THREAD_ARCHIVE_MINUTES,
             )
         except discord.HTTPException as error:
+            if error.status == 429:
+                raise
             self._warn_once(checkin, f"could not create the fallback thread status={error.status}")
             return None
         await checkins.use_thread(self.bot.database, checkin.id, thread.id)
@@ -196,27 +200,30 @@ class Delivery:
         return thread
 
     # -------------------------------------------------------------------------------- reminders
-    async def _remind(self, now: datetime) -> None:
+    async def reminders_due(self, now: datetime) -> list[Checkin]:
         wait = timedelta(days=self.bot.config.checkin_reminder_days)
-        for checkin in await checkins.reminders_due(self.bot.database, sent_before=now - wait, now=now):
-            if not await checkins.claim_reminder(self.bot.database, checkin.id, at=now):
-                continue
-            record = await partnerships.get(self.bot.database, checkin.guild_id, checkin.partnership_id)
-            if record is None or checkin.channel_id is None or checkin.message_id is None:
-                continue
-            prompt = self.bot.get_partial_messageable(checkin.channel_id).get_partial_message(
-                checkin.message_id
-            )
-            text, mentions = render.reminder_text(record, now + wait), NO_MENTIONS
-            if checkin.delivery == "thread" and checkin.recipient_id:  # a DM notifies by itself
-                text = f"<@{checkin.recipient_id}> {text}"
-                mentions = discord.AllowedMentions(users=[discord.Object(checkin.recipient_id)])
-            try:
-                await prompt.reply(text, allowed_mentions=mentions)
-            except discord.HTTPException as error:
-                log.warning("checkin reminder not delivered checkin=%s status=%s", checkin.id, error.status)
-                continue
-            log.info("checkin reminded checkin=%s guild=%s", checkin.id, checkin.guild_id)
+        return await checkins.reminders_due(self.bot.database, sent_before=now - wait, now=now)
+
+    async def remind(self, checkin: Checkin) -> None:
+        """The one reminder, as a reply to the prompt: claimed first, so never sent twice."""
+        now = self.bot.clock()
+        if not await checkins.claim_reminder(self.bot.database, checkin.id, at=now):
+            return
+        record = await partnerships.get(self.bot.database, checkin.guild_id, checkin.partnership_id)
+        if record is None or checkin.channel_id is None or checkin.message_id is None:
+            return
+        prompt = self.bot.get_partial_messageable(checkin.channel_id).get_partial_message(checkin.message_id)
+        wait = timedelta(days=self.bot.config.checkin_reminder_days)
+        text, mentions = render.reminder_text(record, now + wait), NO_MENTIONS
+        if checkin.delivery == "thread" and checkin.recipient_id:  # a DM notifies by itself
+            text = f"<@{checkin.recipient_id}> {text}"
+            mentions = discord.AllowedMentions(users=[discord.Object(checkin.recipient_id)])
+        try:
+            await prompt.reply(text, allowed_mentions=mentions)
+        except discord.HTTPException as error:
+            log.warning("checkin reminder not delivered checkin=%s status=%s", checkin.id, error.status)
+            return
+        log.info("checkin reminded checkin=%s guild=%s", checkin.id, checkin.guild_id)
 
 
 async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:

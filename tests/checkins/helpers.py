@@ -9,6 +9,7 @@ import discord
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle
 
+from cogs.checkins._sender import Sender
 from tests.conftest import Community, tick  # noqa: F401 (tick: re-exported)
 
 # The fixture starts on Friday 20 November 2026 at 12:00 UTC. A partnership registered then as
@@ -80,3 +81,24 @@ def refuse_dms(community: Community, actor: MemberActor, *, times: int | None = 
         message="Cannot send messages to this user",
         times=times,
     )
+
+
+class FakeTime:
+    """A pacer's clock and sleep that move only on paper: sleeping records the wait and moves on."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def sender(community: Community) -> Sender:
+    cog = community.bot.get_cog("CheckinsCog")
+    assert cog is not None
+    return cog.sender  # type: ignore[attr-defined, no-any-return]

@@ -294,3 +294,20 @@ async def test_an_empty_expertise_search_offers_a_clinic_about_the_words(communi
     assert "Your clinic is open" in reply_text(opened)
     clinic = await community.bot.database.fetch_one("SELECT partnership_id, area, topic FROM clinics")
     assert dict(clinic) == {"partnership_id": None, "area": "copyright", "topic": "Freedom of panorama"}
+
+
+async def test_answered_prompts_leave_no_live_views_behind(community: Community) -> None:
+    mina = community.member
+    _, prompt = await prompted(community)
+    kept = len(community.bot.persistent_views)
+
+    snoozed = await mina.user.click(prompt, label="Snooze a week")
+    assert enabled(snoozed.response.message) == [False] * 5
+    await tick(community, FIRST_MONTHLY + timedelta(days=7))
+    again = dms(community, mina)[-1]
+    shown = await mina.user.click(again, label="On track")
+    answered = await mina.user.submit_modal(shown, {})
+    assert enabled(answered.response.message) == [False] * 5
+
+    # The greyed-out buttons are only a picture: the bot doesn't keep one more view per prompt.
+    assert len(community.bot.persistent_views) == kept

@@ -100,14 +100,20 @@ def test_missing_token_message_says_what_to_set() -> None:
 def test_checkin_and_digest_settings_are_read_and_checked(tmp_path: Path) -> None:
     defaults = load_config(None, environ={})
     assert (defaults.checkin_reminder_days, defaults.digest_weekday, defaults.digest_hour) == (3, 0, 9)
+    assert defaults.checkin_prompts_per_second == 5
     path = tmp_path / "config.toml"
     path.write_text(
-        '[checkins]\nreminder_days = 5\n[digest]\nweekday = "Friday"\nhour = 16\n', encoding="utf-8"
+        '[checkins]\nreminder_days = 5\nprompts_per_second = 12\n[digest]\nweekday = "Friday"\nhour = 16\n',
+        encoding="utf-8",
     )
     config = load_config(path, environ={})
     assert (config.checkin_reminder_days, config.digest_weekday, config.digest_hour) == (5, 4, 16)
+    assert config.checkin_prompts_per_second == 12
     for text, message in (
         ("[checkins]\nreminder_days = 0\n", r"\[checkins\] reminder_days: expected a whole number of days"),
+        ("[checkins]\nprompts_per_second = 0\n", r"\[checkins\] prompts_per_second: expected"),
+        ("[checkins]\nprompts_per_second = 26\n", r"\[checkins\] prompts_per_second: expected"),
+        ("[checkins]\nprompts_per_second = 2.5\n", r"\[checkins\] prompts_per_second: expected"),
         ('[digest]\nweekday = "someday"\n', r"\[digest\] weekday: expected a day of the week"),
         ("[digest]\nhour = 24\n", r"\[digest\] hour: expected an hour of the day"),
     ):
