@@ -117,11 +117,11 @@ def migrations_fingerprint(paths: list[Path] | None = None) -> str:
     return digest.hexdigest()[:10]
 
 
-def cache_path(size: Size, paths: list[Path] | None = None) -> Path:
-    return CACHE_DIR / f"{size.name}-g{GENERATOR_VERSION}-m{migrations_fingerprint(paths)}.sqlite3"
+def cache_path(size: Size, paths: list[Path] | None = None, *, cache_dir: Path = CACHE_DIR) -> Path:
+    return cache_dir / f"{size.name}-g{GENERATOR_VERSION}-m{migrations_fingerprint(paths)}.sqlite3"
 
 
-def upgradable(size: Size) -> Path | None:
+def upgradable(size: Size, *, cache_dir: Path = CACHE_DIR) -> Path | None:
     """A cached file of ``size`` built with the first migrations of today's list, if there is one.
 
     A new migration then upgrades it as it would upgrade a member's database, in seconds, instead
@@ -129,7 +129,7 @@ def upgradable(size: Size) -> Path | None:
     """
     paths = sorted(MIGRATIONS_DIR.glob("*.sql"))
     for count in range(len(paths) - 1, 0, -1):
-        candidate = cache_path(size, paths[:count])
+        candidate = cache_path(size, paths[:count], cache_dir=cache_dir)
         if candidate.exists():
             return candidate
     return None
