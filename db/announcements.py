@@ -259,6 +259,31 @@ async def upcoming(database: Database, guild_id: int) -> list[Announcement]:
     return [_from_row(row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Cancellable:
+    """What /announce cancel offers to choose from: no body, so a long list stays cheap to read."""
+
+    id: int
+    title: str
+    due_at: datetime
+
+
+async def cancellable(database: Database, guild_id: int, typed: str, *, limit: int) -> list[Cancellable]:
+    """Scheduled announcements whose number or title contains ``typed`` (any case), soonest first."""
+    rows = await database.fetch_all(
+        "SELECT id, title, due_at FROM announcements WHERE guild_id = ? AND state = 'scheduled'"
+        " ORDER BY due_at, id",
+        (guild_id,),
+    )
+    # Filtered here, not with LIKE: SQLite folds the case of ASCII letters only.
+    wanted = typed.casefold()
+    matching = (row for row in rows if wanted in str(row["id"]) or wanted in row["title"].casefold())
+    return [
+        Cancellable(row["id"], row["title"], from_storage(row["due_at"]))
+        for row, _ in zip(matching, range(limit), strict=False)
+    ]
+
+
 async def recent(database: Database, guild_id: int, *, limit: int = RECENT_LIMIT) -> list[Announcement]:
     """The latest posted, cancelled or failed announcements of the guild, newest first."""
     rows = await database.fetch_all(

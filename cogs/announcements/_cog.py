@@ -160,9 +160,8 @@ class AnnouncementsCog(commands.Cog):
         if interaction.guild_id is None or await level_of(interaction) < Level.COORDINATOR:
             return []
         zone = await self.zone_of(interaction.guild_id, interaction.user.id)
-        typed = current.strip().lstrip("#").casefold()
+        typed = current.strip().lstrip("#")
+        offered = await announcements.cancellable(self.bot.database, interaction.guild_id, typed, limit=25)
         return [
-            app_commands.Choice(name=render.cancel_choice_name(item, zone), value=item.id)
-            for item in await announcements.upcoming(self.bot.database, interaction.guild_id)
-            if item.state is State.SCHEDULED and (typed in str(item.id) or typed in item.title.casefold())
-        ][:25]
+            app_commands.Choice(name=render.cancel_choice_name(item, zone), value=item.id) for item in offered
+        ]

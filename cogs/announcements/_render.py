@@ -11,7 +11,7 @@ import discord
 from core.clock import discord_timestamp
 from core.text import pack_lines, shorten
 from core.when import Repeat
-from db.announcements import Announcement, State
+from db.announcements import Announcement, Cancellable, State
 
 COLOUR = discord.Colour.blurple()
 LIST_PAGE_CHARS = 3500
@@ -137,7 +137,7 @@ def list_embed(pages: list[str], page: int) -> discord.Embed:
     return embed
 
 
-def cancel_choice_name(item: Announcement, zone: ZoneInfo) -> str:
+def cancel_choice_name(item: Cancellable, zone: ZoneInfo) -> str:
     """An autocomplete entry: "#12 · Title · Mon 23 Nov 18:00" (plain text: no timestamps there)."""
     when = f"{item.due_at.astimezone(zone):%a %d %b %H:%M}"
     return shorten(f"#{item.id} · {item.title}", 100 - len(when) - 3) + f" · {when}"

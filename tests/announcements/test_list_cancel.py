@@ -59,9 +59,9 @@ async def test_list_shows_upcoming_with_timestamps_and_the_recent_ones(community
     )
 
 
-async def test_a_long_list_is_paged(community: Community) -> None:
+async def schedule_many(community: Community, count: int) -> None:
     channel = await announcements_channel(community)
-    for number in range(30):  # written directly: composing 30 through the form adds nothing here
+    for number in range(count):  # written directly: composing them through the form adds nothing here
         due = community.clock.now + timedelta(hours=number + 1)
         draft = AnnouncementDraft(
             guild_id=community.guild.id,
@@ -75,6 +75,10 @@ async def test_a_long_list_is_paged(community: Community) -> None:
             anchor=due.astimezone(ZoneInfo("UTC")),
         )
         await announcements.create(community.bot.database, draft, at=community.clock.now)
+
+
+async def test_a_long_list_is_paged(community: Community) -> None:
+    await schedule_many(community, 30)
 
     result = await community.coordinator.slash(community.general, "announce list")
     first = result.response.embeds[0].description
@@ -107,6 +111,20 @@ async def test_cancel_autocomplete_offers_only_upcoming_ones_of_this_server(comm
     ]
     typed = await community.coordinator.autocomplete(community.general, "announce cancel", "id", "glam")
     assert typed == [{"name": "#1 · Weekly GLAM call · Mon 23 Nov 18:00", "value": 1}]
+
+
+async def test_cancel_autocomplete_offers_the_25_soonest_and_matches_numbers(community: Community) -> None:
+    await schedule_many(community, 30)
+
+    offered = await community.coordinator.autocomplete(community.general, "announce cancel", "id", "")
+    assert [choice["value"] for choice in offered] == list(range(1, 26))
+    # "3": announcements #3, #13, #23 and #30, and the titles "number 03", "13" and "23" (#4, #14, #24).
+    typed = await community.coordinator.autocomplete(community.general, "announce cancel", "id", "#3")
+    assert [choice["value"] for choice in typed] == [3, 4, 13, 14, 23, 24, 30]
+    any_case = await community.coordinator.autocomplete(
+        community.general, "announce cancel", "id", "NUMBER 07"
+    )
+    assert [choice["value"] for choice in any_case] == [8]
 
 
 async def test_cancelling_a_series_stops_it(community: Community) -> None:
