@@ -435,10 +435,10 @@ AUTOCOMPLETE_POOL = 500
 
 
 async def autocomplete(
-    database: Database, guild_id: int, viewer: Viewer, text: str, *, limit: int = 25
+    database: Database, guild_id: int, viewer: Viewer, text: str, *, limit: int = 25, own_only: bool = False
 ) -> list[Partnership]:
     """Partnerships the viewer may see whose name or partner contains ``text``; their own first,
-    then the most recently updated.
+    then the most recently updated (``own_only``: just their own).
 
     Bounded work at any size: the candidates are the viewer's own, the ``AUTOCOMPLETE_POOL`` most
     recently updated, and (when the text is long enough for the trigram index ``partnership_names``)
@@ -446,9 +446,17 @@ async def autocomplete(
     matches or fewer than the pool match at all.
     """
     typed = text.strip()
-    containing = ""
-    if len(typed) >= 3:
-        containing = (
+    candidates = (
+        "SELECT id FROM partnerships WHERE owner_id = :viewer AND guild_id = :guild"
+        " UNION SELECT partnership_id FROM partnership_co_owners WHERE user_id = :viewer"
+    )
+    if not own_only:
+        candidates += (
+            " UNION SELECT * FROM (SELECT id FROM partnerships WHERE guild_id = :guild"
+            " ORDER BY updated_at DESC LIMIT :pool)"
+        )
+    if not own_only and len(typed) >= 3:
+        candidates += (
             " UNION SELECT * FROM (SELECT partnership_names.rowid FROM partnership_names"
             " CROSS JOIN partnerships q ON q.id = partnership_names.rowid"
             " WHERE partnership_names MATCH :names AND q.guild_id = :guild"
@@ -456,12 +464,8 @@ async def autocomplete(
         )
     # The candidates drive (CROSS JOIN keeps them the outer loop); the text and visibility check them.
     rows = await database.fetch_all(
-        f"SELECT {_COLUMNS} FROM ("
-        "   SELECT id FROM partnerships WHERE owner_id = :viewer AND guild_id = :guild"
-        "   UNION SELECT partnership_id FROM partnership_co_owners WHERE user_id = :viewer"
-        "   UNION SELECT * FROM (SELECT id FROM partnerships WHERE guild_id = :guild"
-        f"                       ORDER BY updated_at DESC LIMIT :pool){containing}"
-        " ) AS candidates CROSS JOIN partnerships p ON p.id = candidates.id"
+        f"SELECT {_COLUMNS} FROM ({candidates}) AS candidates"
+        " CROSS JOIN partnerships p ON p.id = candidates.id"
         f" WHERE p.guild_id = :guild AND {_VISIBLE}"
         " AND (:pattern = '%%' OR p.name LIKE :pattern OR p.partner_name LIKE :pattern)"
         " ORDER BY (p.owner_id = :viewer OR EXISTS (SELECT 1 FROM partnership_co_owners c"

@@ -16,7 +16,7 @@ from cogs.checkins._buttons import STATUS, Action, CheckinButton
 from cogs.checkins._delivery import Delivery
 from cogs.checkins._sender import Sender
 from cogs.partnerships import _validate as validate
-from cogs.partnerships._access import VisiblePartnership, ensure_can_change
+from cogs.partnerships._access import OwnPartnership, VisiblePartnership, ensure_can_change
 from cogs.partnerships._choices import CADENCE_CHOICES
 from core.checkin_calendar import OPEN_ENDED, is_open_ended, start_of_day
 from core.errors import UserError
@@ -77,7 +77,7 @@ class CheckinsCog(commands.Cog):
     async def now(
         self,
         interaction: discord.Interaction,
-        partnership: VisiblePartnership,
+        partnership: OwnPartnership,
         status: app_commands.Choice[str],
     ) -> None:
         ensure_owner(interaction.user.id, partnership)

@@ -77,6 +77,8 @@ class PartnershipOption(app_commands.Transformer):
             bot.database, interaction.guild_id, await viewer_for(interaction), value
         )
 
+    own_only = False  # offer only the asker's own partnerships
+
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
@@ -84,10 +86,18 @@ class PartnershipOption(app_commands.Transformer):
             return []
         bot: PartnershipsBot = interaction.client  # type: ignore[assignment]
         found = await partnerships.autocomplete(
-            bot.database, interaction.guild_id, await viewer_for(interaction), value
+            bot.database, interaction.guild_id, await viewer_for(interaction), value, own_only=self.own_only
         )
         return [app_commands.Choice(name=choice_label(record), value=str(record.id)) for record in found[:25]]
 
 
-# Annotation for command parameters: ``partnership: VisiblePartnership``.
+class OwnPartnershipOption(PartnershipOption):
+    """For what only owners may do (a check-in): typing offers the asker's own partnerships. Any
+    visible one still resolves, so a pasted id gets the owners-only message, not "not found"."""
+
+    own_only = True
+
+
+# Annotations for command parameters: ``partnership: VisiblePartnership`` (or ``OwnPartnership``).
 VisiblePartnership = app_commands.Transform[Partnership, PartnershipOption]
+OwnPartnership = app_commands.Transform[Partnership, OwnPartnershipOption]

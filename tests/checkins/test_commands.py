@@ -48,6 +48,24 @@ async def test_checkin_now_records_a_manual_check_in_for_owners_and_co_owners(co
     assert len(await checkin_rows(community)) == 1
 
 
+async def test_checkin_now_offers_only_the_askers_own_partnerships(community: Community) -> None:
+    mina, omar, pita = community.members
+    ghana = await register(community, mina, GHANA)
+    shared = await register(community, omar, "Makerere University", type="university")
+    await omar.slash(community.general, "partnership co-owner", partnership=str(shared), member=mina)
+    await register(community, pita, "Kenya National Archives", type="archive")
+
+    offered = await mina.autocomplete(community.general, "checkin now", "partnership", "")
+    assert sorted(choice["value"] for choice in offered) == sorted([str(ghana), str(shared)])
+    typed = await mina.autocomplete(community.general, "checkin now", "partnership", "makerere")
+    assert [choice["value"] for choice in typed] == [str(shared)]
+    # Coordinators may see everything, but a check-in is the owners' to give.
+    assert await community.coordinator.autocomplete(community.general, "checkin now", "partnership", "") == []
+    # Elsewhere the same option offers every partnership the asker may see.
+    history = await mina.autocomplete(community.general, "checkin history", "partnership", "")
+    assert len(history) == 3
+
+
 async def test_checkin_now_answers_a_waiting_prompt(community: Community) -> None:
     mina = community.member
     ghana = await register(community, mina, GHANA)
