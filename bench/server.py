@@ -7,6 +7,8 @@ id source is pointed at ours (``Backend.reserve_id`` keeps its own ids clear of 
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,6 +96,9 @@ async def open_server(bot: PartnershipsBot, size: Size) -> Server:
     timings["member_chunk_s"] = time.perf_counter() - started
     # Who left while the bot was away, recorded as production's first tick does (cogs/members).
     await bot.get_cog("MembersCog").reconcile_work(bot.clock())  # type: ignore[union-attr]
+    # On the gateway discord.py has the members before on_ready, so the bot's start-up freeze
+    # (PartnershipsBot.on_ready) covers them; SimCord sends them after, so freeze once more.
+    gc.freeze()
 
     now = bot.clock()
     await settings.add_coordinator_role(bot.database, guild.id, coordinator_role.id, by=admins[0].id, at=now)
@@ -141,6 +146,15 @@ def close_views(bot: PartnershipsBot) -> None:
         if item.view is not None and not item.view.is_persistent()
     }
     views |= {id(form): form for form in store._modals.values()}
+    # A view made only of dynamic items (an "Open a clinic" button) is not kept in the store, but
+    # discord.py gives one on an ephemeral message a 15-minute timeout task all the same.
+    for task in asyncio.all_tasks():
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        owner = frame.f_locals.get("self") if frame is not None else None
+        if isinstance(owner, discord.ui.View) and task.get_coro().__qualname__.endswith(
+            "__timeout_task_impl"
+        ):
+            views[id(owner)] = owner
     for view in views.values():
         view.stop()
         store.remove_view(view)
