@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
@@ -136,7 +137,7 @@ WIKI_HEADINGS = (
 )
 
 
-class ExportWriter:
+class ExportWriter(ABC):
     """Writes records to a UTF-8 text stream as they come: ``begin``, ``write`` per chunk, ``end``.
 
     An export streams its records through one of these into a file, a chunk at a time, so the
@@ -146,13 +147,15 @@ class ExportWriter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
+    @abstractmethod
     def begin(self, count: int) -> None:
         """Write what comes before the first of ``count`` records."""
 
+    @abstractmethod
     def write(self, records: Iterable[ExportRecord]) -> None:
-        raise NotImplementedError
+        """Write one chunk of records (each format has its own rows)."""
 
-    def end(self) -> None:
+    def end(self) -> None:  # noqa: B027 - most formats close their document; CSV has nothing to add
         """Write what comes after the last record."""
 
     def render(self, records: list[ExportRecord]) -> None:
