@@ -447,17 +447,16 @@ async def _search(
             " ORDER BY clinics_fts.rowid DESC LIMIT :limit",
             {"match": match, "guild": guild_id, "limit": fts.SEARCH_LIMIT + 1},
         )
-        ranked = fts.rank_page(
-            [(row["id"], row["score"]) for row in scored], page, PAGE_SIZE, newer_first_on_ties=True
+        return await fts.ranked_page(
+            tx,
+            index="clinics_fts",
+            source="clinics",
+            columns=_COLUMNS,
+            match=match,
+            scored=[(row["id"], row["score"]) for row in scored],
+            page=page,
+            page_size=PAGE_SIZE,
         )
-        snippets = await fts.page_snippets(tx, "clinics_fts", match, ranked.ids)
-        rows = await tx.fetch_all(
-            f"SELECT {_COLUMNS} FROM clinics WHERE id IN (SELECT value FROM json_each(:ids))",
-            {"ids": json.dumps(ranked.ids)},
-        )
-    by_id = {row["id"]: row for row in rows}
-    found = [by_id[item] for item in ranked.ids if item in by_id]
-    return ranked.total, ([(row, snippets.get(row["id"], "")) for row in found], ranked.capped)
 
 
 async def search_lessons(database: Database, guild_id: int, text: str, *, page: int = 0) -> Page:

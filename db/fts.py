@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from db.database import Transaction
 
@@ -113,3 +113,27 @@ async def page_snippets(tx: Transaction, table: str, match: str, ids: Sequence[i
         {"match": match, "lowest": min(ids), "ids": json.dumps(list(ids))},
     )
     return {row["id"]: row["snippet"] for row in rows}
+
+
+async def ranked_page(
+    tx: Transaction,
+    *,
+    index: str,
+    source: str,
+    columns: str,
+    match: str,
+    scored: Sequence[tuple[int, float]],
+    page: int,
+    page_size: int,
+) -> tuple[int, tuple[list[tuple[Any, str]], bool]]:
+    """Rank ``scored`` (newest first on ties), then read only the page's rows from ``source`` with
+    their snippets from ``index``: (how many were ranked, (rows and snippets, whether capped))."""
+    ranked = rank_page(scored, page, page_size, newer_first_on_ties=True)
+    snippets = await page_snippets(tx, index, match, ranked.ids)
+    rows = await tx.fetch_all(
+        f"SELECT {columns} FROM {source} WHERE id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps(ranked.ids)},
+    )
+    by_id = {row["id"]: row for row in rows}
+    found = [by_id[item] for item in ranked.ids if item in by_id]
+    return ranked.total, ([(row, snippets.get(row["id"], "")) for row in found], ranked.capped)
