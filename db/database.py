@@ -25,9 +25,9 @@ Params = Sequence[Any] | dict[str, Any]
 
 
 async def _run(connection: aiosqlite.Connection, sql: str) -> None:
-    """Run a statement and close its cursor: an open cursor would block COMMIT."""
-    cursor = await connection.execute(sql)
-    await cursor.close()
+    """Run a statement to its end in one trip to the connection's thread (no cursor left open to
+    block COMMIT)."""
+    await connection.execute_fetchall(sql)
 
 
 class Transaction:
@@ -59,8 +59,9 @@ class Transaction:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to the connection's thread, not three (execute, fetch, close): each trip waits
+        # for the event loop, which is busy with Discord.
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
