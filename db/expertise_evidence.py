@@ -7,28 +7,30 @@ partner's name, a language: "Amharic") its words are all we have and loose match
 A partnership is **precise** when its own words or its partner type match, not only a broad area
 tag, and carries **side words** when it also contains a leftover word.
 
-``candidates`` aggregates that per person and orders by the weighted sum the caller passes (the
-ranking module owns the weights), so only the best few people leave the database. Every
+``candidates`` reads every matching declaration and partnership once, bounded per way of matching,
+counts each person's ``Evidence`` from them (``tally``), orders people by the score the caller passes
+(the ranking module owns the weights), and keeps the same rows to explain the few it shows. Every
 partnership read goes through the registry's one visibility rule: a confidential partnership is
 never evidence for a viewer who may not see it, not even as a count. Profile fields come back only
 when shared, and the region and language filters only look at shared fields.
 
 Each hot lookup is an FTS5 MATCH or an index search; nothing scans the big tables (see
 ``tests/expertise/test_query_plans.py``). The full-text lookups run once per query
-(``text_matches``); ranking and explaining read their ids.
+(``text_matches``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.clock import to_storage
 from core.vocabulary import Stage
-from db.database import Database
+from db.database import Database, Transaction
 from db.expertise import ExpertiseLevel, PeopleFilter
 from db.partnerships import _VISIBLE, Viewer, _viewer_params
 
@@ -72,7 +74,7 @@ class EvidenceQuery:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One person's evidence for one query. The ranking weighs these names; SQL computes them."""
+    """One person's evidence for one query. The ranking weighs these names; ``tally`` counts them."""
 
     expert: int = 0  # core declared areas at each level
     practitioner: int = 0
@@ -97,7 +99,7 @@ FEATURES = tuple(field.name for field in fields(Evidence))
 
 @dataclass(frozen=True)
 class Weighing:
-    """How to order candidates: the ranking's weights and caps, its time windows, how many to read."""
+    """How to order candidates: the ranking's weights and caps, its time windows, how many to keep."""
 
     weights: Mapping[str, float]
     caps: Mapping[str, int]
@@ -117,17 +119,18 @@ class Candidate:
     available: bool
 
 
-@dataclass(frozen=True)
-class MatchedDeclaration:
+# Named tuples: ``candidates`` makes one per matching row, hundreds per query.
+class MatchedDeclaration(NamedTuple):
     user_id: int
     area: str
     level: ExpertiseLevel
     note: str
     core: bool
+    fresh: bool = False  # changed since the weighing's ``fresh_since``
+    facets: int = 0  # bit i set: it matches the query's facet i
 
 
-@dataclass(frozen=True)
-class MatchedPartnership:
+class MatchedPartnership(NamedTuple):
     user_id: int
     partnership_id: int
     name: str
@@ -135,6 +138,10 @@ class MatchedPartnership:
     owner: bool  # False: co-owner
     core: bool
     precise: bool
+    side: bool = False  # it also contains a leftover word of the query
+    recent: bool = False  # active since the weighing's ``recent_since``
+    fresh: bool = False  # active since its ``fresh_since``
+    facets: int = 0  # bit i set: it matches the query's facet i
 
 
 # --- the words' matches, found once per query ---------------------------------------------
@@ -142,8 +149,8 @@ class MatchedPartnership:
 
 @dataclass(frozen=True)
 class TextMatches:
-    """The full-text lookups of one query, run once and shared by ``candidates`` and ``explained``:
-    per facet and for the leftover words, the server's newest ``HIT_LIMIT`` matching records."""
+    """The full-text lookups of one query, run once: per facet and for the leftover words, the
+    server's newest ``HIT_LIMIT`` matching records."""
 
     partnerships: list[tuple[int, int | None]]  # (partnership id, facet index; None: leftover words)
     declarations: list[tuple[int, int | None]]  # (member_expertise id, facet index or None)
@@ -229,21 +236,24 @@ wanted_types(type, facet) AS (
 )"""
 
 
-def _flags(facets: int, expression: str) -> str:
-    """Columns f0, f1, … : whether ``expression`` (with {i}) holds for each facet."""
-    return "".join(f", {expression.format(i=index)} AS f{index}" for index in range(facets))
+def _facet_bits(facets: int, facet_column: str) -> str:
+    """SQL for a bitmask of the facets a grouped row matched: bit i when some way matched facet i."""
+    bits = " | ".join(f"(coalesce(max({facet_column} = {index}), 0) << {index})" for index in range(facets))
+    return bits or "0"
 
 
-def _partnership_hits(facets: int) -> str:
-    """Every way a partnership can match, one row per way: (id, facet, core, precise, side).
+def _partnerships_sql(facets: int) -> str:
+    """Every matching partnership the viewer may see, once per owner and co-owner.
 
-    Each way is bounded to the server's newest ``:hit_limit`` partnerships (each partner type of a
-    facet to its share, ``:type_limit``), so a word every record contains costs the same as a rare
-    one; the counts the ranking uses are capped far below that anyway. Every bound applies after
-    keeping to the server (CROSS JOIN keeps each index the outer loop, walked newest first). The
-    words' matches come found already (``TextMatches``).
+    Each way a partnership can match is one part of ``hits``, bounded to the server's newest
+    ``:hit_limit`` partnerships (each partner type of a facet to its share, ``:type_limit``), so a
+    word every record contains costs the same as a rare one; the counts the ranking uses are capped
+    far below that anyway. Every bound applies after keeping to the server (CROSS JOIN keeps each
+    index the outer loop, walked newest first). The words' matches come found already
+    (``TextMatches``).
     """
     return f"""
+WITH {_WANTED},
 hits(id, facet, core, precise, side) AS (
     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1, 1, 0
       FROM json_each(:partnership_named)
@@ -261,18 +271,29 @@ hits(id, facet, core, precise, side) AS (
            SELECT id FROM partnerships WHERE guild_id = :guild AND partner_type = w.type
             ORDER BY id DESC LIMIT :type_limit)
 ),
-matched AS (
-    SELECT h.id, p.owner_id, p.stage, max(h.core) AS core, max(h.precise) AS precise,
-           max(h.side) AS side, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at
-           {_flags(facets, "coalesce(max(h.facet = {i}), 0)")}
+matched AS MATERIALIZED (
+    SELECT h.id, p.owner_id, p.name, p.stage, max(h.core) AS core, max(h.precise) AS precise,
+           max(h.side) AS side, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
+           {_facet_bits(facets, "h.facet")} AS facets
       FROM hits h CROSS JOIN partnerships p ON p.id = h.id
      WHERE p.guild_id = :guild AND {_VISIBLE}
      GROUP BY h.id
-)"""
+),
+holders AS (
+    SELECT owner_id AS user_id, 1 AS owner, * FROM matched WHERE owner_id IS NOT NULL
+    UNION ALL
+    SELECT c.user_id, 0, m.* FROM matched m CROSS JOIN partnership_co_owners c ON c.partnership_id = m.id
+)
+SELECT user_id, id, name, stage, owner, core, precise, side,
+       active_at >= :recent_since AS recent, active_at >= :fresh_since AS fresh, facets, active_at
+  FROM holders
+"""
 
 
-def _declaration_hits(facets: int) -> str:
+def _declarations_sql(facets: int) -> str:
+    """Every matching declaration of the server."""
     return f"""
+WITH {_WANTED},
 noted(id, facet, core) AS (
     SELECT e.id, w.facet, 1
       FROM wanted_areas w CROSS JOIN member_expertise e ON e.id IN (
@@ -282,125 +303,46 @@ noted(id, facet, core) AS (
     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1 FROM json_each(:expertise_named)
     UNION ALL
     SELECT value, NULL, :loose_is_core FROM json_each(:expertise_loose)
-),
-declarations AS (
-    SELECT n.id, e.user_id, e.level, e.updated_at, max(n.core) AS core
-           {_flags(facets, "coalesce(max(n.facet = {i}), 0)")}
-      FROM noted n CROSS JOIN member_expertise e ON e.id = n.id
-     WHERE e.guild_id = :guild
-     GROUP BY n.id
-)"""
-
-
-def _candidates_sql(facets: int, score: str) -> str:
-    flags = "".join(f", f{index}" for index in range(facets))
-    co_flags = "".join(f", m.f{index}" for index in range(facets))
-    covered = " + ".join(f"max(f{index})" for index in range(facets)) or "0"
-    return f"""
-WITH {_WANTED},
-{_partnership_hits(facets)},
-{_declaration_hits(facets)},
-evidence(user_id, declared, level, owner, stage, core, precise, side, active_at{flags}) AS (
-    SELECT user_id, 1, level, 0, NULL, core, 0, 0, updated_at{flags} FROM declarations
-    UNION ALL
-    SELECT owner_id, 0, NULL, 1, stage, core, precise, side, active_at{flags}
-      FROM matched WHERE owner_id IS NOT NULL
-    UNION ALL
-    SELECT c.user_id, 0, NULL, 0, m.stage, m.core, m.precise, m.side, m.active_at{co_flags}
-      FROM matched m CROSS JOIN partnership_co_owners c ON c.partnership_id = m.id
-),
-people AS (
-    SELECT user_id,
-           sum(declared AND core AND level = 'expert') AS expert,
-           sum(declared AND core AND level = 'practitioner') AS practitioner,
-           sum(declared AND core AND level = 'learning') AS learning,
-           sum(NOT declared AND core AND owner AND stage = 'active') AS owned_active,
-           sum(NOT declared AND core AND owner AND stage = 'concluded') AS owned_concluded,
-           sum(NOT declared AND core AND owner AND stage NOT IN ('active', 'concluded'))
-               AS owned_early,
-           sum(NOT declared AND core AND NOT owner AND stage = 'active') AS co_owned_active,
-           sum(NOT declared AND core AND NOT owner AND stage = 'concluded') AS co_owned_concluded,
-           sum(NOT declared AND core AND NOT owner AND stage NOT IN ('active', 'concluded'))
-               AS co_owned_early,
-           sum(NOT declared AND core AND precise) AS specific,
-           sum(NOT declared AND core AND side) AS side_words,
-           sum(NOT declared AND core AND active_at >= :recent_since) AS recent,
-           sum(NOT core) AS loose,
-           max({covered} - 1, 0) AS more_facets,
-           {_clinic_credits("user_id")} AS clinics_helpful,
-           max(active_at) >= :fresh_since AS recently_active
-      FROM evidence GROUP BY user_id
-),
-ranked AS (
-    SELECT *, {score} AS score FROM people
-     WHERE (:region IS NULL OR EXISTS (
-                SELECT 1 FROM profiles pr WHERE pr.guild_id = :guild AND pr.user_id = people.user_id
-                   AND pr.share_region AND pr.region LIKE :region ESCAPE '\\'))
-       AND (:language IS NULL OR EXISTS (
-                SELECT 1 FROM profiles pr WHERE pr.guild_id = :guild AND pr.user_id = people.user_id
-                   AND pr.share_languages AND pr.languages LIKE :language ESCAPE '\\'))
-       AND (NOT :affiliated_only OR EXISTS (
-                SELECT 1 FROM profiles pr WHERE pr.guild_id = :guild AND pr.user_id = people.user_id
-                   AND pr.share_affiliation AND trim(coalesce(pr.affiliation, '')) != ''))
-     ORDER BY score DESC, user_id
-     LIMIT :limit
 )
-SELECT ranked.*,
-       CASE WHEN pr.share_affiliation THEN pr.affiliation END AS shared_affiliation,
-       CASE WHEN pr.share_region THEN pr.region END AS shared_region,
-       CASE WHEN pr.share_languages THEN pr.languages END AS shared_languages,
-       coalesce(av.available, 0) AS available
-  FROM ranked
-  LEFT JOIN profiles pr ON pr.guild_id = :guild AND pr.user_id = ranked.user_id
-  LEFT JOIN expertise_availability av ON av.guild_id = :guild AND av.user_id = ranked.user_id
- ORDER BY score DESC, user_id
+SELECT e.user_id, e.area, e.level, e.note, max(n.core) AS core, e.updated_at >= :fresh_since AS fresh,
+       {_facet_bits(facets, "n.facet")} AS facets
+  FROM noted n CROSS JOIN member_expertise e ON e.id = n.id
+ WHERE e.guild_id = :guild
+ GROUP BY n.id
 """
 
 
-def _clinic_credits(user_column: str) -> str:
-    """SQL for how many clinics in the wanted areas credited ``user_column`` as helpful (issue 5).
+# How many clinics in the wanted areas credited each person (issue 5), read from the tallies the
+# triggers keep: each person's few rows, checked against the wanted areas (``+area``: not one key
+# probe per wanted area, which are many, since every phrase of the query may be a member's own area).
+_CLINIC_CREDITS_SQL = """
+SELECT helper_id, sum(credits) AS credits FROM clinic_credit_tallies
+ WHERE guild_id = :guild AND helper_id IN (SELECT value FROM json_each(:people))
+   AND +area IN (SELECT json_extract(value, '$[0]') FROM json_each(:areas))
+ GROUP BY helper_id
+"""
 
-    Read from ``clinic_credit_tallies`` (kept by triggers): the person's few rows, each checked
-    against the wanted areas (``+area``: not one key probe per wanted area, which are many, since
-    every phrase of the query may be a member's own area).
-    """
-    return (
-        "(SELECT coalesce(sum(credits), 0) FROM clinic_credit_tallies"
-        f" WHERE guild_id = :guild AND helper_id = {user_column}"
-        " AND +area IN (SELECT area FROM wanted_areas))"
-    )
-
-
-def _score_sql(weights: Mapping[str, float], caps: Mapping[str, int]) -> tuple[str, dict[str, float]]:
-    """The weighted, capped sum of the features, as SQL with named parameters."""
-    unknown = set(weights) - set(FEATURES)
-    if unknown:
-        raise ValueError(f"unknown ranking features: {sorted(unknown)}")
-    terms, params = [], {}
-    for name, weight in weights.items():
-        params[f"w_{name}"] = weight
-        if name in caps:
-            params[f"cap_{name}"] = caps[name]
-            terms.append(f":w_{name} * min({name}, :cap_{name})")
-        else:
-            terms.append(f":w_{name} * {name}")
-    return " + ".join(terms) or "0", params
-
-
-def _like(text: str | None) -> str | None:
-    if text is None:
-        return None
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+# The fields each person shares, and whether they take pings (profiles are optional: a person
+# without one shares nothing).
+_SHARED_SQL = """
+SELECT j.value AS user_id,
+       CASE WHEN pr.share_affiliation THEN pr.affiliation END AS affiliation,
+       CASE WHEN pr.share_region THEN pr.region END AS region,
+       CASE WHEN pr.share_languages THEN pr.languages END AS languages,
+       coalesce(av.available, 0) AS available
+  FROM json_each(:people) j
+  LEFT JOIN profiles pr ON pr.guild_id = :guild AND pr.user_id = j.value
+  LEFT JOIN expertise_availability av ON av.guild_id = :guild AND av.user_id = j.value
+"""
 
 
 def _query_params(
-    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches
+    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches, weighing: Weighing
 ) -> dict[str, Any]:
     areas = [[area, index] for index, facet in enumerate(query.facets) for area in facet.areas]
     areas += [[area, -1] for area in query.free_areas]
     types = [[kind, index] for index, facet in enumerate(query.facets) for kind in facet.types]
-    params: dict[str, Any] = {
+    return {
         "guild": guild_id,
         "areas": json.dumps(areas),
         "types": json.dumps(types),
@@ -409,32 +351,234 @@ def _query_params(
         "hit_limit": HIT_LIMIT,
         # A facet's partner types share one way's bound (GLAM names four types).
         "type_limit": HIT_LIMIT // max([1, *(len(facet.types) for facet in query.facets)]),
-        **_viewer_params(viewer),
-    }
-    return params
-
-
-def candidates_query(
-    guild_id: int,
-    viewer: Viewer,
-    query: EvidenceQuery,
-    matches: TextMatches,
-    filters: PeopleFilter,
-    weighing: Weighing,
-) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of ``candidates`` (the query-plan test reads them too)."""
-    score, weight_params = _score_sql(weighing.weights, weighing.caps)
-    params = {
-        **_query_params(guild_id, viewer, query, matches),
-        **weight_params,
         "recent_since": to_storage(weighing.recent_since),
         "fresh_since": to_storage(weighing.fresh_since),
-        "region": _like(filters.region),
-        "language": _like(filters.language),
-        "affiliated_only": int(filters.affiliated_only),
-        "limit": weighing.limit,
+        **_viewer_params(viewer),
     }
-    return _candidates_sql(len(query.facets), score), params
+
+
+def evidence_queries(
+    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches, weighing: Weighing
+) -> list[tuple[str, dict[str, Any]]]:
+    """The SQL and parameters ``candidates`` runs (the query-plan test reads them too): matching
+    declarations, matching partnerships, clinic credits, shared profile fields."""
+    params = {**_query_params(guild_id, viewer, query, matches, weighing), "people": "[]"}
+    facets = len(query.facets)
+    return [
+        (_declarations_sql(facets), params),
+        (_partnerships_sql(facets), params),
+        (_CLINIC_CREDITS_SQL, params),
+        (_SHARED_SQL, params),
+    ]
+
+
+# --- from matching rows to each person's evidence --------------------------------------------
+
+_FEATURE = {name: index for index, name in enumerate(FEATURES)}
+# Keyed by the stored values: the rows are counted as they come, before any become tuples.
+_DECLARED = {level.value: _FEATURE[level.value] for level in ExpertiseLevel}
+_OWNED = {stage.value: _FEATURE["owned_early"] for stage in Stage} | {
+    Stage.ACTIVE.value: _FEATURE["owned_active"],
+    Stage.CONCLUDED.value: _FEATURE["owned_concluded"],
+}
+_CO_OWNED = {stage.value: _FEATURE["co_owned_early"] for stage in Stage} | {
+    Stage.ACTIVE.value: _FEATURE["co_owned_active"],
+    Stage.CONCLUDED.value: _FEATURE["co_owned_concluded"],
+}
+_LOOSE, _SPECIFIC, _SIDE_WORDS, _RECENT = (
+    _FEATURE[name] for name in ("loose", "specific", "side_words", "recent")
+)
+
+
+class _Counted:
+    """One person's evidence so far, and its weighted, capped sum."""
+
+    __slots__ = ("facets", "features", "fresh", "score")
+
+    def __init__(self) -> None:
+        self.features = [0] * len(FEATURES)
+        self.score = 0.0
+        self.facets = 0  # the facets their evidence covers, as bits
+        self.fresh = False
+
+
+class Tally:
+    """Each person's ``Evidence`` for one query, counted from their matching rows, and its score.
+
+    The score is the weighted sum of the features, each capped (the ranking module's ``score``),
+    kept as the counts grow. A query has up to a thousand people with some evidence, so this is
+    the hot loop of ``/expertise who``: rows are counted as stored values, without objects.
+    """
+
+    def __init__(self, weights: Mapping[str, float], caps: Mapping[str, int]) -> None:
+        self._weights = [weights.get(name, 0.0) for name in FEATURES]
+        self._caps = [caps.get(name, math.inf) for name in FEATURES]
+        self._people: dict[int, _Counted] = {}
+
+    def _person(self, user_id: int, facets: int, fresh: bool) -> _Counted:
+        person = self._people.get(user_id)
+        if person is None:
+            person = self._people[user_id] = _Counted()
+        person.facets |= facets
+        person.fresh = person.fresh or fresh
+        return person
+
+    def _add_one(self, person: _Counted, feature: int) -> None:
+        if person.features[feature] < self._caps[feature]:
+            person.score += self._weights[feature]
+        person.features[feature] += 1
+
+    def _set(self, person: _Counted, feature: int, value: int) -> None:
+        """For features counted once per person (they start at 0)."""
+        person.features[feature] = value
+        person.score += self._weights[feature] * min(value, self._caps[feature])
+
+    def count_declarations(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Count rows of matching declarations (``MatchedDeclaration``'s fields, in order)."""
+        for user_id, _, level, _, core, fresh, facets in rows:
+            person = self._person(user_id, facets, fresh)
+            self._add_one(person, _DECLARED[level] if core else _LOOSE)
+
+    def count_partnerships(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Count rows of matching partnerships (``MatchedPartnership``'s fields, in order, then
+        anything else)."""
+        for user_id, _, _, stage, owner, core, precise, side, recent, fresh, facets, *_ in rows:
+            person = self._person(user_id, facets, fresh)
+            if not core:
+                self._add_one(person, _LOOSE)
+                continue
+            self._add_one(person, (_OWNED if owner else _CO_OWNED)[stage])
+            if precise:
+                self._add_one(person, _SPECIFIC)
+            if side:
+                self._add_one(person, _SIDE_WORDS)
+            if recent:
+                self._add_one(person, _RECENT)
+
+    @property
+    def people(self) -> list[int]:
+        return list(self._people)
+
+    def finish(self, clinic_credits: Mapping[int, int]) -> None:
+        """Add what is counted per person rather than per row: facets covered, credits, freshness."""
+        more_facets, clinics_helpful, recently_active = (
+            _FEATURE[name] for name in ("more_facets", "clinics_helpful", "recently_active")
+        )
+        for user_id, person in self._people.items():  # most people have none of these
+            if person.facets & (person.facets - 1):  # more than one bit
+                self._set(person, more_facets, person.facets.bit_count() - 1)
+            if user_id in clinic_credits:
+                self._set(person, clinics_helpful, clinic_credits[user_id])
+            if person.fresh:
+                self._set(person, recently_active, 1)
+
+    def ranked(self) -> list[int]:
+        """Everyone counted, best score first (then by id, so the order is stable)."""
+        return sorted(self._people, key=lambda user_id: (-self._people[user_id].score, user_id))
+
+    def score(self, user_id: int) -> float:
+        return self._people[user_id].score
+
+    def evidence(self, user_id: int) -> Evidence:
+        return Evidence(*self._people[user_id].features)
+
+
+@dataclass(frozen=True)
+class SharedFields:
+    """What a person shares on their profile (``None`` or empty when hidden or unset)."""
+
+    affiliation: str | None
+    region: str | None
+    languages: tuple[str, ...]
+    available: bool
+
+    def admitted_by(self, filters: PeopleFilter) -> bool:
+        """Whether the person passes the filters, judged by shared fields only."""
+
+        def holds(text: str, part: str) -> bool:
+            return part.casefold() in text.casefold()
+
+        if filters.region and not holds(self.region or "", filters.region):
+            return False
+        if filters.language and not any(holds(language, filters.language) for language in self.languages):
+            return False
+        return not (filters.affiliated_only and not self.affiliation)
+
+
+_LEVEL_ORDER = {
+    ExpertiseLevel.EXPERT.value: 0,
+    ExpertiseLevel.PRACTITIONER.value: 1,
+    ExpertiseLevel.LEARNING.value: 2,
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """The strongest candidates, best first, and the matching rows behind everyone's scores."""
+
+    candidates: list[Candidate]
+    declaration_rows: Sequence[Sequence[Any]]  # MatchedDeclaration's fields, in order
+    partnership_rows: Sequence[Sequence[Any]]  # MatchedPartnership's fields in order, then active_at
+
+    def evidence_of(
+        self, user_ids: Collection[int]
+    ) -> tuple[list[MatchedDeclaration], list[MatchedPartnership]]:
+        """The declarations and partnerships behind these people's scores, to explain them: per
+        person, core first, then the strongest level / the precise, active and latest partnerships.
+        (Sorted here, for the few people shown, rather than in SQL for everyone.)"""
+        declared = sorted(
+            (row for row in self.declaration_rows if row[0] in user_ids),
+            key=lambda row: (row[0], not row[4], _LEVEL_ORDER[row[2]], row[1]),
+        )
+        partnered = [row for row in self.partnership_rows if row[0] in user_ids]
+        partnered.sort(key=lambda row: row[1])  # sorts are stable: the last key sorted leads
+        partnered.sort(key=lambda row: row[11], reverse=True)  # latest activity
+        partnered.sort(key=lambda row: (row[0], not row[5], not row[6], row[3] != Stage.ACTIVE.value))
+        return (
+            [
+                MatchedDeclaration(
+                    row[0], row[1], ExpertiseLevel(row[2]), row[3], *map(bool, row[4:6]), row[6]
+                )
+                for row in declared
+            ],
+            [
+                MatchedPartnership(row[0], row[1], row[2], Stage(row[3]), *map(bool, row[4:10]), row[10])
+                for row in partnered
+            ],
+        )
+
+
+async def _shared_fields(
+    tx: Transaction, params: dict[str, Any], user_ids: Sequence[int]
+) -> dict[int, SharedFields]:
+    rows = await tx.fetch_all(_SHARED_SQL, {**params, "people": json.dumps(list(user_ids))})
+    return {
+        row["user_id"]: SharedFields(
+            affiliation=(row["affiliation"] or "").strip() or None,
+            region=row["region"] or None,
+            languages=tuple(part for part in (row["languages"] or "").split(",") if part),
+            available=bool(row["available"]),
+        )
+        for row in rows
+    }
+
+
+async def _admitted(
+    tx: Transaction, params: dict[str, Any], ranked: list[int], filters: PeopleFilter, wanted: int
+) -> dict[int, SharedFields]:
+    """The shared fields of the first ``wanted`` people of ``ranked`` whom ``filters`` admit, in
+    order. Read in growing batches: without filters the first batch is the answer, and a filter
+    reads on only as far as it must."""
+    admitted: dict[int, SharedFields] = {}
+    start, batch = 0, wanted
+    while start < len(ranked) and len(admitted) < wanted:
+        people = ranked[start : start + batch]
+        fields = await _shared_fields(tx, params, people)
+        admitted.update(
+            (user_id, fields[user_id]) for user_id in people if fields[user_id].admitted_by(filters)
+        )
+        start, batch = start + batch, batch * 2
+    return admitted
 
 
 async def candidates(
@@ -446,130 +590,40 @@ async def candidates(
     weighing: Weighing,
     *,
     matches: TextMatches | None = None,
-) -> list[Candidate]:
-    """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``.
+) -> Found:
+    """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``,
+    with the matching declarations and partnerships that explain them.
 
     ``matches``: the query's ``text_matches``, when the caller already has them.
     """
     if matches is None:
         matches = await text_matches(database, guild_id, query)
-    sql, params = candidates_query(guild_id, viewer, query, matches, filters, weighing)
-    rows = await database.fetch_all(sql, params)
-    return [
-        Candidate(
-            user_id=row["user_id"],
-            evidence=Evidence(**{name: int(row[name] or 0) for name in FEATURES}),
-            score=float(row["score"]),
-            affiliation=(row["shared_affiliation"] or "").strip() or None,
-            region=row["shared_region"] or None,
-            languages=tuple(part for part in (row["shared_languages"] or "").split(",") if part),
-            available=bool(row["available"]),
-        )
-        for row in rows
-    ]
-
-
-# --- the evidence behind a few people's scores -----------------------------------------------
-# Starts from those people's own rows (owner and co-owner indexes, their declarations) and checks
-# them against the same bounded matches ``candidates`` counted (``TextMatches``), so an explanation
-# names what was counted and costs what they hold, not the guild.
-
-_MATCHED_IDS = """
-named_ids(id) AS (SELECT json_extract(value, '$[0]') FROM json_each(:{table}_named)),
-loose_ids(id) AS (SELECT value FROM json_each(:{table}_loose))"""
-
-
-def _explained_declarations_sql() -> str:
-    return f"""
-WITH {_WANTED},
-theirs(id) AS (
-    SELECT id FROM member_expertise
-     WHERE guild_id = :guild AND user_id IN (SELECT value FROM json_each(:users))
-),{_MATCHED_IDS.format(table="expertise")},
-flags AS (
-    SELECT e.user_id, e.area, e.level, e.note,
-           (e.area IN (SELECT area FROM wanted_areas) OR e.id IN named_ids) AS named,
-           e.id IN loose_ids AS loose
-      FROM theirs t CROSS JOIN member_expertise e ON e.id = t.id
-)
-SELECT user_id, area, level, note, (named OR (loose AND :loose_is_core)) AS core FROM flags
- WHERE named OR loose
- ORDER BY user_id, core DESC, CASE level WHEN 'expert' THEN 0 WHEN 'practitioner' THEN 1 ELSE 2 END, area
-"""
-
-
-def _explained_partnerships_sql() -> str:
-    return f"""
-WITH {_WANTED},
-theirs(id, user_id, owner) AS (
-    SELECT id, owner_id, 1 FROM partnerships
-     WHERE guild_id = :guild AND owner_id IN (SELECT value FROM json_each(:users))
-    UNION ALL
-    SELECT partnership_id, user_id, 0 FROM partnership_co_owners
-     WHERE user_id IN (SELECT value FROM json_each(:users))
-),{_MATCHED_IDS.format(table="partnership")},
-flags AS (
-    SELECT t.user_id, t.owner, p.id, p.name, p.stage,
-           max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
-           p.id IN named_ids AS named, p.id IN loose_ids AS loose,
-           p.partner_type IN (SELECT type FROM wanted_types) AS typed,
-           EXISTS (SELECT 1 FROM partnership_areas a  -- +area: its few tags, not a probe per area
-                    WHERE a.partnership_id = p.id AND +a.area IN (SELECT area FROM wanted_areas)) AS tagged
-      FROM theirs t CROSS JOIN partnerships p ON p.id = t.id
-     WHERE p.guild_id = :guild AND {_VISIBLE}
-)
-SELECT user_id, owner, id, name, stage,
-       (named OR typed OR tagged OR (loose AND :loose_is_core)) AS core,
-       (named OR typed OR (loose AND :loose_is_core)) AS precise
-  FROM flags
- WHERE named OR loose OR typed OR tagged
- ORDER BY user_id, core DESC, precise DESC, stage = 'active' DESC, active_at DESC, id
-"""
-
-
-def explained_queries(
-    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches, user_ids: Sequence[int]
-) -> tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
-    """The SQL and parameters of ``explained``: declarations, then partnerships."""
-    params = {**_query_params(guild_id, viewer, query, matches), "users": json.dumps(list(user_ids))}
-    return (_explained_declarations_sql(), params), (_explained_partnerships_sql(), params)
-
-
-async def explained(
-    database: Database,
-    guild_id: int,
-    viewer: Viewer,
-    query: EvidenceQuery,
-    user_ids: Sequence[int],
-    *,
-    matches: TextMatches | None = None,
-) -> tuple[list[MatchedDeclaration], list[MatchedPartnership]]:
-    """The declarations and partnerships behind a few people's scores, to explain them."""
-    if matches is None:
-        matches = await text_matches(database, guild_id, query)
-    (declarations_sql, params), (partnerships_sql, _) = explained_queries(
-        guild_id, viewer, query, matches, user_ids
-    )
+    statements = evidence_queries(guild_id, viewer, query, matches, weighing)
+    params = statements[0][1]
+    tally = Tally(weighing.weights, weighing.caps)
     async with database.read() as tx:
-        declared = await tx.fetch_all(declarations_sql, params)
-        partnered = await tx.fetch_all(partnerships_sql, params)
-    return (
+        declared = await tx.fetch_all(*statements[0])
+        partnered = await tx.fetch_all(*statements[1])
+        tally.count_declarations(declared)
+        tally.count_partnerships(partnered)
+        credits = await tx.fetch_all(_CLINIC_CREDITS_SQL, {**params, "people": json.dumps(tally.people)})
+        tally.finish({row["helper_id"]: row["credits"] for row in credits})
+        ranked = tally.ranked()
+        shared = await _admitted(tx, params, ranked, filters, weighing.limit)
+    kept = list(shared)[: weighing.limit]
+    return Found(
         [
-            MatchedDeclaration(
-                row["user_id"], row["area"], ExpertiseLevel(row["level"]), row["note"], bool(row["core"])
+            Candidate(
+                user_id,
+                tally.evidence(user_id),
+                tally.score(user_id),
+                shared[user_id].affiliation,
+                shared[user_id].region,
+                shared[user_id].languages,
+                shared[user_id].available,
             )
-            for row in declared
+            for user_id in kept
         ],
-        [
-            MatchedPartnership(
-                row["user_id"],
-                row["id"],
-                row["name"],
-                Stage(row["stage"]),
-                bool(row["owner"]),
-                bool(row["core"]),
-                bool(row["precise"]),
-            )
-            for row in partnered
-        ],
+        declared,
+        partnered,
     )

@@ -3,8 +3,8 @@
 A person's score is a weighted sum of their evidence for the query (``db.expertise_evidence.Evidence``):
 what they declared, the partnerships they own or co-own in matching areas and types, the clinics
 where they were credited as helpful, and how recent all of it is. Every weight is here, once; the
-database orders candidates with these same weights (``db.expertise_evidence.candidates``), and ``score``
-below is the same sum, for explanations and tests.
+database module orders candidates with these same weights (``db.expertise_evidence.Tally`` keeps
+the sum as it counts), and ``score`` below is the same sum, for explanations and tests.
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def rank_people(
 def present_people(
     candidates: Sequence[Candidate], is_present: Callable[[int], bool], limit: int
 ) -> list[int]:
-    """Ids of the first ``limit`` candidates still in the server (whose evidence we then fetch)."""
+    """Ids of the first ``limit`` candidates still in the server (whose evidence we then explain)."""
     return [candidate.user_id for candidate in candidates if is_present(candidate.user_id)][:limit]
 
 

@@ -101,29 +101,20 @@ async def who(
 ) -> WhoAnswer:
     understood = await understand(database, text)
     pool = ranking.AFFILIATE_POOL if by_affiliation else ranking.PEOPLE_POOL
-    matches = await evidence.text_matches(database, guild_id, understood.evidence)
     found = await evidence.candidates(
-        database,
-        guild_id,
-        viewer,
-        understood.evidence,
-        filters,
-        ranking.weighing(now, limit=pool),
-        matches=matches,
+        database, guild_id, viewer, understood.evidence, filters, ranking.weighing(now, limit=pool)
     )
     taxonomy = await areas.all_areas(database)
     if by_affiliation:
-        user_ids = ranking.affiliate_members(found, is_present)
+        user_ids = ranking.affiliate_members(found.candidates, is_present)
     else:
-        user_ids = ranking.present_people(found, is_present, ranking.PEOPLE_SHOWN)
+        user_ids = ranking.present_people(found.candidates, is_present, ranking.PEOPLE_SHOWN)
     if not user_ids:
         return WhoAnswer(text, understood, nearest=nearest_areas(text, taxonomy))
-    declared, partnered = await evidence.explained(
-        database, guild_id, viewer, understood.evidence, user_ids, matches=matches
-    )
     wanted = set(user_ids)
+    declared, partnered = found.evidence_of(wanted)
     people = ranking.rank_people(
-        [candidate for candidate in found if candidate.user_id in wanted],
+        [candidate for candidate in found.candidates if candidate.user_id in wanted],
         declared,
         partnered,
         area_labels(taxonomy),

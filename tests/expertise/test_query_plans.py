@@ -14,7 +14,7 @@ from cogs.expertise._search import understand
 from db import expertise
 from db import expertise_evidence as evidence
 from db.database import Database
-from db.expertise import PeopleFilter, Probe
+from db.expertise import Probe
 from db.partnerships import Viewer
 from tests.conftest import Community
 from tests.expertise.helpers import declare, record
@@ -58,13 +58,7 @@ async def populated(community: Community) -> Community:
 
 
 @pytest.mark.parametrize("text", QUERIES)
-@pytest.mark.parametrize(
-    "filters",
-    [PeopleFilter(), PeopleFilter(region="Ghana", language="Twi"), PeopleFilter(affiliated_only=True)],
-)
-async def test_who_queries_never_scan_a_big_table(
-    populated: Community, text: str, filters: PeopleFilter
-) -> None:
+async def test_who_queries_never_scan_a_big_table(populated: Community, text: str) -> None:
     database = populated.bot.database
     viewer = Viewer(populated.member.id, is_coordinator=False)
     understood = await understand(database, text)
@@ -73,8 +67,7 @@ async def test_who_queries_never_scan_a_big_table(
     matches = await evidence.text_matches(database, populated.guild.id, query)
     statements = [
         evidence.text_matches_query(populated.guild.id, query),
-        evidence.candidates_query(populated.guild.id, viewer, query, matches, filters, weighing),
-        *evidence.explained_queries(populated.guild.id, viewer, query, matches, [1, 2, 3]),
+        *evidence.evidence_queries(populated.guild.id, viewer, query, matches, weighing),
     ]
     words = query_words.words(text)
     spans = query_words.phrases(words)

@@ -95,7 +95,7 @@ async def test_a_few_questions_through_the_real_command(
         assert "emeka" not in shown  # a UNESCO expert too, but he left the server
 
 
-async def test_the_database_orders_by_the_ranking_modules_score(
+async def test_candidates_come_ordered_by_the_ranking_modules_score(
     community: Community, town: dict[str, MemberActor]
 ) -> None:
     viewer = Viewer(community.member.id, is_coordinator=False)
@@ -105,8 +105,9 @@ async def test_the_database_orders_by_the_ranking_modules_score(
         found = await evidence.candidates(
             community.bot.database, community.guild.id, viewer, understood.evidence, PeopleFilter(), weighing
         )
-        assert found, question.query
-        assert [candidate.score for candidate in found] == [
-            ranking.score(candidate.evidence) for candidate in found
+        assert found.candidates, question.query
+        assert [candidate.score for candidate in found.candidates] == [
+            ranking.score(candidate.evidence) for candidate in found.candidates
         ]
-        assert [candidate.score for candidate in found] == sorted((c.score for c in found), reverse=True)
+        scores = [candidate.score for candidate in found.candidates]
+        assert scores == sorted(scores, reverse=True)

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from cogs.expertise import _ranking as ranking
+from cogs.expertise._search import understand
 from core.vocabulary import PartnerType, Stage
 from db import expertise, profiles
+from db import expertise_evidence as evidence
+from db.expertise import PeopleFilter
+from db.partnerships import Viewer
 from tests.conftest import Community
 from tests.expertise.helpers import declare, record
 
@@ -215,3 +220,31 @@ async def test_search_syntax_typed_by_a_member_is_just_words(community: Communit
     for query in ('museum" OR *', "NEAR(museum glam)", "{note}: museum", "^museum AND NOT"):
         result = await community.member.slash(community.general, "expertise who", query=query)
         assert [name for name, _ in fields_of(result)] == ["1. omar"], query
+
+
+async def test_a_filter_reads_on_past_the_strongest_people_until_it_has_enough(community: Community) -> None:
+    """Shared fields are read in growing batches, best first: whoever the filter admits is found,
+    however far down the ranking they are, and in ranking order."""
+    mina, omar, pita = community.members
+    coordinator = community.coordinator
+    await declare(community, mina, "GLAM", "expert")
+    await declare(community, omar, "GLAM", "expert")
+    await declare(community, pita, "GLAM", "practitioner")
+    await declare(community, coordinator, "GLAM", "learning")
+    await profile(community, pita, region="Ghana")
+    await profile(community, coordinator, region="Accra, Ghana")
+    viewer = Viewer(mina.id, is_coordinator=False)
+    understood = await understand(community.bot.database, "GLAM")
+
+    async def found(filters: PeopleFilter, limit: int) -> list[int]:
+        weighing = ranking.weighing(community.clock(), limit=limit)
+        answer = await evidence.candidates(
+            community.bot.database, community.guild.id, viewer, understood.evidence, filters, weighing
+        )
+        return [candidate.user_id for candidate in answer.candidates]
+
+    assert await found(PeopleFilter(), 1) == [min(mina.id, omar.id)]
+    # Ghana's two are ranked third and fourth: a first batch of one holds neither.
+    assert await found(PeopleFilter(region="ghana"), 1) == [pita.id]
+    assert await found(PeopleFilter(region="GHANA"), 2) == [pita.id, coordinator.id]
+    assert await found(PeopleFilter(region="Peru"), 1) == []
