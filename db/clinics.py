@@ -20,9 +20,6 @@ from db import fts
 from db.database import Database, Params, Transaction
 from db.paging import PAGE_SIZE, Page
 
-# bm25 weights for clinics_fts (topic, intake, lesson, tags): the lesson is what people look for.
-SEARCH_WEIGHTS = (6.0, 2.0, 8.0, 5.0)
-
 
 class ClinicStatus(StrEnum):
     OPEN = "open"
@@ -86,6 +83,17 @@ _FIELDS = (
     "keep_open_asked_at", "resolved_at", "resolved_by", "dormant_at", "thread_deleted",
 )  # fmt: skip
 _COLUMNS = ", ".join(_FIELDS)
+# Lesson search: the server's resolved clinics. Where a word is found, by clinics_fts columns: the
+# lesson is what people look for; then the topic, the tags, and last the intake (long, and about the
+# problem rather than what solved it).
+_LESSONS = fts.Scope(
+    index="clinics_fts",
+    table="clinics",
+    alias="c",
+    where="c.guild_id = :guild AND c.status = 'resolved'",
+    places=(("lesson", 8), ("topic", 6), ("tags", 5), ("intake", 2)),
+    columns=_COLUMNS,
+)
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -433,43 +441,7 @@ async def list_page(
     return Page([_from_row(row) for row in rows], total, page, {})
 
 
-async def _search(
-    database: Database, guild_id: int, match: str, page: int
-) -> tuple[int, tuple[list[Any], bool]]:
-    """Like the registry's search: the FTS index drives (CROSS JOIN), newest matches first, at most
-    ``fts.SEARCH_LIMIT`` ranked; only the page's records are read in full and get snippets."""
-    weights = ", ".join(map(str, SEARCH_WEIGHTS))
-    async with database.read() as tx:
-        scored = await tx.fetch_all(
-            f"SELECT clinics_fts.rowid AS id, bm25(clinics_fts, {weights}) AS score"
-            " FROM clinics_fts CROSS JOIN clinics c ON c.id = clinics_fts.rowid"
-            " WHERE clinics_fts MATCH :match AND c.guild_id = :guild AND c.status = 'resolved'"
-            " ORDER BY clinics_fts.rowid DESC LIMIT :limit",
-            {"match": match, "guild": guild_id, "limit": fts.SEARCH_LIMIT + 1},
-        )
-        return await fts.ranked_page(
-            tx,
-            index="clinics_fts",
-            source="clinics",
-            columns=_COLUMNS,
-            match=match,
-            scored=[(row["id"], row["score"]) for row in scored],
-            page=page,
-            page_size=PAGE_SIZE,
-        )
-
-
 async def search_lessons(database: Database, guild_id: int, text: str, *, page: int = 0) -> Page:
-    """Ranked search over resolved clinics' lessons and summaries; any word if none has every word."""
-    found = await fts.every_word_then_any(text, lambda match: _search(database, guild_id, match, page))
-    if found is None:
-        return Page([], 0, page, {})
-    total, (rows, capped), broadened = found
-    return Page(
-        [_from_row(row) for row, _ in rows],
-        total,
-        page,
-        {row["id"]: snippet for row, snippet in rows},
-        broadened=broadened,
-        capped=capped,
-    )
+    """Ranked search over the server's resolved clinics (``fts.search``: whole words as typed,
+    partial ones as prefixes); records with any word if none has every word."""
+    return await fts.search(database, _LESSONS, text, {"guild": guild_id}, _from_row, page=page)

@@ -1,21 +1,26 @@
-"""Turning what a member typed into a safe SQLite FTS5 query.
+"""Turning what a member typed into a safe SQLite FTS5 query, and the ranked search that runs it.
 
 Member text never reaches FTS5 as syntax: every word is quoted (so AND, NEAR, ``*``, ``"`` and
 column filters are just words). A word gets a prefix star, so "digitis" still finds
 "digitisation"; a caller that knows which words the index holds whole (``whole_words``) leaves the
 star off those: a prefix merges the lists of every word that starts with it across the whole index,
 so its cost grows with the data, while a whole word is one list read newest first.
+
+``search`` is the one ranked search (partnerships, clinic lessons): a ``Scope`` says which index,
+which records count and how much each place a word is found in weighs.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from db.database import Transaction
+from db.database import Database, Transaction
+from db.paging import PAGE_SIZE, Page
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
@@ -82,16 +87,12 @@ class RankedPage:
     capped: bool  # more matched than were ranked
 
 
-def rank_page(
-    scored: Sequence[tuple[int, float]], page: int, page_size: int, *, newer_first_on_ties: bool = False
-) -> RankedPage:
-    """One page of ``scored`` (id, bm25 score; newest first, up to SEARCH_LIMIT + 1), best first.
+def rank_page(scored: Sequence[tuple[int, float]], page: int, page_size: int) -> RankedPage:
+    """One page of ``scored`` (id, score; newest first, up to SEARCH_LIMIT + 1), best first.
 
-    A lower bm25 score is a better match; ties go to the lower id (or the higher one).
+    A higher score is a better match; ties go to the newer record (the higher id).
     """
-    kept = list(scored[:SEARCH_LIMIT])
-    direction = -1 if newer_first_on_ties else 1
-    kept.sort(key=lambda item: (item[1], direction * item[0]))
+    kept = sorted(scored[:SEARCH_LIMIT], key=lambda item: (-item[1], -item[0]))
     start = page * page_size
     return RankedPage(
         [item_id for item_id, _ in kept[start : start + page_size]], len(kept), len(scored) > SEARCH_LIMIT
@@ -115,25 +116,131 @@ async def page_snippets(tx: Transaction, table: str, match: str, ids: Sequence[i
     return {row["id"]: row["snippet"] for row in rows}
 
 
-async def ranked_page(
-    tx: Transaction,
-    *,
-    index: str,
-    source: str,
-    columns: str,
-    match: str,
-    scored: Sequence[tuple[int, float]],
-    page: int,
-    page_size: int,
-) -> tuple[int, tuple[list[tuple[Any, str]], bool]]:
-    """Rank ``scored`` (newest first on ties), then read only the page's rows from ``source`` with
-    their snippets from ``index``: (how many were ranked, (rows and snippets, whether capped))."""
-    ranked = rank_page(scored, page, page_size, newer_first_on_ties=True)
-    snippets = await page_snippets(tx, index, match, ranked.ids)
+@dataclass(frozen=True)
+class Scope:
+    """What a search reads: a full-text ``index`` whose rowid is the id of a record in ``table``
+    (read as ``alias``), the records that count (``where``: SQL over the alias, with named
+    parameters), and the weight of each place a word can be found, best first: (index columns,
+    weight). A word found only in a column no place names just makes the record a match."""
+
+    index: str
+    table: str
+    alias: str
+    where: str
+    places: tuple[tuple[str, int], ...]
+    columns: str  # what a page reads of each record (with its ``id``)
+
+    def matching(self, match: str = ":match") -> str:
+        """FROM and WHERE of the records that count and match ``match`` (SQL); the index drives
+        (CROSS JOIN keeps it the outer loop)."""
+        return (
+            f"FROM {self.index} CROSS JOIN {self.table} {self.alias} ON {self.alias}.id = {self.index}.rowid"
+            f" WHERE {self.index} MATCH {match} AND {self.where}"
+        )
+
+
+async def _whole_words(
+    tx: Transaction, scope: Scope, words: Sequence[str], params: dict[str, Any]
+) -> set[str]:
+    """The ``words`` some record that counts holds whole (after the index's stemming)."""
     rows = await tx.fetch_all(
-        f"SELECT {columns} FROM {source} WHERE id IN (SELECT value FROM json_each(:ids))",
+        f"SELECT w.key FROM json_each(:words) w WHERE EXISTS (SELECT 1 {scope.matching('w.value')})",
+        {"words": json.dumps([quote(word) for word in words]), **params},
+    )
+    return {words[row["key"]] for row in rows}
+
+
+def _scoring_sql(scope: Scope, words: int) -> str:
+    """The newest matches, each scored.
+
+    A record's score is the sum, over the query's words, of the weight of the best place the word
+    is found (``scope.places``). Each (word, place) is one column-filtered lookup that also requires
+    the whole query and starts at the oldest match kept, so it reads about as many records as were
+    kept; bm25() would first count every record in the index holding each word, a cost that grows
+    with the whole index.
+    """
+    places = " + ".join(
+        "CASE"
+        + "".join(
+            f" WHEN id IN (SELECT rowid FROM {scope.index}"
+            f" WHERE {scope.index} MATCH :place_{word}_{index} AND rowid >= (SELECT min(id) FROM found))"
+            f" THEN {weight}"
+            for index, (_, weight) in enumerate(scope.places)
+        )
+        + " ELSE 0 END"
+        for word in range(words)
+    )
+    return f"""
+WITH found(id) AS MATERIALIZED (
+    SELECT {scope.index}.rowid
+      {scope.matching()}
+     ORDER BY {scope.index}.rowid DESC LIMIT :limit
+)
+SELECT id, {places} AS score FROM found ORDER BY id DESC
+"""
+
+
+def _scoring_params(scope: Scope, match: str, forms: Sequence[str]) -> dict[str, str]:
+    return {
+        f"place_{word}_{index}": f"({match}) AND {{{columns}}} : {form}"
+        for word, form in enumerate(forms)
+        for index, (columns, _) in enumerate(scope.places)
+    }
+
+
+async def _ranked_page(
+    tx: Transaction, scope: Scope, forms: Sequence[str], match: str, params: dict[str, Any], page: int
+) -> tuple[int, tuple[list[tuple[Any, str]], bool]]:
+    """The scope's newest ``SEARCH_LIMIT`` matches ranked, however common the words are; then only
+    the page's records are read in full, with their snippets: (how many were ranked, (rows and
+    snippets, whether capped))."""
+    scored = await tx.fetch_all(
+        _scoring_sql(scope, len(forms)),
+        {"match": match, "limit": SEARCH_LIMIT + 1, **_scoring_params(scope, match, forms), **params},
+    )
+    ranked = rank_page([(row["id"], row["score"]) for row in scored], page, PAGE_SIZE)
+    snippets = await page_snippets(tx, scope.index, match, ranked.ids)
+    rows = await tx.fetch_all(
+        f"SELECT {scope.columns} FROM {scope.table} {scope.alias}"
+        f" WHERE {scope.alias}.id IN (SELECT value FROM json_each(:ids))",
         {"ids": json.dumps(ranked.ids)},
     )
     by_id = {row["id"]: row for row in rows}
     found = [by_id[item] for item in ranked.ids if item in by_id]
     return ranked.total, ([(row, snippets.get(row["id"], "")) for row in found], ranked.capped)
+
+
+async def search(
+    database: Database,
+    scope: Scope,
+    text: str,
+    params: dict[str, Any],
+    record: Callable[[sqlite3.Row], R],
+    *,
+    page: int = 0,
+) -> Page[R]:
+    """Ranked search of ``scope`` (``params`` fill its ``where``); if no record has every word,
+    records with any of them.
+
+    A word that some record that counts holds whole is matched as typed (stemmed: "museums" finds
+    "museum"); any other as the start of a word ("digitis" finds "digitisation").
+    """
+    words = terms(text)
+    if not words:
+        return Page([], 0, page, {})
+    async with database.read() as tx:
+        whole = await _whole_words(tx, scope, words, params)
+        forms = word_forms(text, whole)
+        found = await every_word_then_any(
+            text, lambda match: _ranked_page(tx, scope, forms, match, params, page), whole_words=whole
+        )
+    assert found is not None
+    total, (rows, capped), broadened = found
+    return Page(
+        [record(row) for row, _ in rows],
+        total,
+        page,
+        {row["id"]: snippet for row, snippet in rows},
+        broadened=broadened,
+        capped=capped,
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +14,14 @@ from db.partnerships import _COLUMNS, _VISIBLE, Viewer, _from_row, _viewer_param
 # Where a word of the query is found, by partnerships_fts columns: the name or partner counts most,
 # then the area tags, then the prose (description, lessons); in log notes (long and chatty) it only
 # makes the record a match.
-FIELD_WEIGHTS = (("name partner_name", 8), ("areas", 4), ("description lessons", 3))
+_SEARCH = fts.Scope(
+    index="partnerships_fts",
+    table="partnerships",
+    alias="p",
+    where=f"p.guild_id = :guild AND {_VISIBLE}",
+    places=(("name partner_name", 8), ("areas", 4), ("description lessons", 3)),
+    columns=_COLUMNS,
+)
 HIT_START, HIT_END = fts.HIT_START, fts.HIT_END  # where the search page's renderers look for them
 
 
@@ -156,113 +161,9 @@ async def list_page(
     return Page([_from_row(row) for row in rows], total, page, {}, capped=capped)
 
 
-def _scoring_sql(words: int) -> str:
-    """The newest matches (the FTS index drives; CROSS JOIN keeps it the outer loop), each scored.
-
-    A record's score is the sum, over the query's words, of the weight of the best place the word
-    is found (``FIELD_WEIGHTS``). Each (word, place) is one column-filtered lookup that also requires
-    the whole query and starts at the oldest match kept, so it reads about as many records as were
-    kept; bm25() would first count every record in the index holding each word, a cost that grows
-    with the whole registry.
-    """
-    places = " + ".join(
-        "CASE"
-        + "".join(
-            " WHEN id IN (SELECT rowid FROM partnerships_fts"
-            f" WHERE partnerships_fts MATCH :place_{word}_{index} AND rowid >= (SELECT min(id) FROM found))"
-            f" THEN {weight}"
-            for index, (_, weight) in enumerate(FIELD_WEIGHTS)
-        )
-        + " ELSE 0 END"
-        for word in range(words)
-    )
-    return f"""
-WITH found(id) AS MATERIALIZED (
-    SELECT partnerships_fts.rowid
-      FROM partnerships_fts CROSS JOIN partnerships p ON p.id = partnerships_fts.rowid
-     WHERE partnerships_fts MATCH :match AND p.guild_id = :guild AND {_VISIBLE}
-     ORDER BY partnerships_fts.rowid DESC LIMIT :limit
-)
-SELECT id, {places} AS score FROM found ORDER BY id DESC
-"""
-
-
-def _scoring_params(match: str, forms: Sequence[str]) -> dict[str, str]:
-    return {
-        f"place_{word}_{index}": f"({match}) AND {{{columns}}} : {form}"
-        for word, form in enumerate(forms)
-        for index, (columns, _) in enumerate(FIELD_WEIGHTS)
-    }
-
-
-async def _whole_words(tx: Transaction, guild_id: int, viewer: Viewer, words: Sequence[str]) -> set[str]:
-    """The words that some record of the server this viewer may see holds whole (after stemming)."""
-    rows = await tx.fetch_all(
-        "SELECT w.key FROM json_each(:words) w WHERE EXISTS ("
-        " SELECT 1 FROM partnerships_fts CROSS JOIN partnerships p ON p.id = partnerships_fts.rowid"
-        f" WHERE partnerships_fts MATCH w.value AND p.guild_id = :guild AND {_VISIBLE})",
-        {
-            "words": json.dumps([fts.quote(word) for word in words]),
-            "guild": guild_id,
-            **_viewer_params(viewer),
-        },
-    )
-    return {words[row["key"]] for row in rows}
-
-
-async def _search(
-    tx: Transaction, guild_id: int, viewer: Viewer, text: str, whole: set[str], match: str, page: int
-) -> tuple[int, tuple[list[Any], bool]]:
-    """The page's rows with their snippets, how many matched, and whether that count was capped.
-
-    The server's newest ``fts.SEARCH_LIMIT`` matches are ranked, however common the words are; then
-    only the page's records are read in full and get snippets.
-    """
-    forms = fts.word_forms(text, whole)
-    scored = await tx.fetch_all(
-        _scoring_sql(len(forms)),
-        {
-            "match": match,
-            "guild": guild_id,
-            "limit": fts.SEARCH_LIMIT + 1,
-            **_scoring_params(match, forms),
-            **_viewer_params(viewer),
-        },
-    )
-    # rank_page puts the lowest score first: the best places' sum, negated.
-    return await fts.ranked_page(
-        tx,
-        index="partnerships_fts",
-        source="partnerships p",
-        columns=_COLUMNS,
-        match=match,
-        scored=[(row["id"], -row["score"]) for row in scored],
-        page=page,
-        page_size=PAGE_SIZE,
-    )
-
-
 async def search(database: Database, guild_id: int, viewer: Viewer, text: str, *, page: int = 0) -> Page:
-    """Ranked full-text search; if no record has every word, records with any of them.
-
-    A word that some record holds whole is matched as typed (stemmed: "museums" finds "museum");
-    any other as the start of a word ("digitis" finds "digitisation").
-    """
-    words = fts.terms(text)
-    if not words:
-        return Page([], 0, page, {})
-    async with database.read() as tx:
-        whole = await _whole_words(tx, guild_id, viewer, words)
-        found = await fts.every_word_then_any(
-            text, lambda match: _search(tx, guild_id, viewer, text, whole, match, page), whole_words=whole
-        )
-    assert found is not None
-    total, (rows, capped), broadened = found
-    return Page(
-        [_from_row(row) for row, _ in rows],
-        total,
-        page,
-        {row["id"]: snippet for row, snippet in rows},
-        broadened=broadened,
-        capped=capped,
+    """Ranked full-text search over the records the viewer may see; if no record has every word,
+    records with any of them (``fts.search``: whole words as typed, partial ones as prefixes)."""
+    return await fts.search(
+        database, _SEARCH, text, {"guild": guild_id, **_viewer_params(viewer)}, _from_row, page=page
     )

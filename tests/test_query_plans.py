@@ -193,6 +193,8 @@ HOT_QUERIES: list[HotQuery] = [
         for area in (None, "glam")
     ),
     HotQuery("clinic lessons", lambda db, s: clinics.search_lessons(db, s.guild_id, "pilot licence")),
+    # Partial words (prefixes) and a word nobody wrote (the any-word fallback).
+    HotQuery("clinic lessons partial", lambda db, s: clinics.search_lessons(db, s.guild_id, "lic unicorn")),
     HotQuery(
         "clinics idle due work",
         lambda db, s: clinics.due_for_idle_steps(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from simcord.builders import ChannelHandle
 
+from db import clinics
+from db.clinics import ClinicDraft
 from tests.clinics.helpers import clinics_forum, open_clinic, thread_of
 from tests.conftest import Community
 
@@ -15,9 +19,11 @@ async def open_and_maybe_resolve(
     *,
     area: str = "GLAM",
     lesson: str | None = None,
+    tags: str = "",
     situation: str = "A partner hesitates.",
 ) -> int:
-    """Open a clinic as mina an hour after the previous one; resolve it with ``lesson``; return its id."""
+    """Open a clinic as mina an hour after the previous one; resolve it with ``lesson`` (and
+    ``tags``); return its id."""
     community.clock.advance(hours=1)
     form = {"situation": situation, "help_needed": "Advice"}
     await open_clinic(community, community.member, topic=topic, area=area, form=form)
@@ -27,7 +33,7 @@ async def open_and_maybe_resolve(
     if lesson is not None:
         thread = thread_of(community, forum, thread_id)
         shown = await community.member.slash(thread, "clinic resolve")
-        await community.member.submit_modal(shown, {"lesson": lesson})
+        await community.member.submit_modal(shown, {"lesson": lesson, "tags": tags})
     return clinic_id
 
 
@@ -126,3 +132,88 @@ async def test_lessons_fall_back_to_any_word_and_refuse_empty_or_long_queries(co
     assert symbols.response.content == "Search for words, for example `museum licence`."
     long = await mina.slash(community.general, "clinic lessons", query="word " * 41)
     assert long.response.content == "The search is 204 characters; the limit is 200."
+
+
+def found(result: Any) -> list[str]:
+    """The clinics a /clinic lessons answer lists, as "#id topic", in its order."""
+    lines = result.response.embeds[0].description.splitlines()
+    return [line.split("**")[1] for line in lines if line.startswith("**#")]
+
+
+async def test_lessons_match_whole_words_as_typed_and_partial_words_as_prefixes(community: Community) -> None:
+    forum = await clinics_forum(community)
+    await open_and_maybe_resolve(community, forum, "Photo club", lesson="Ask the photo club first.")
+    await open_and_maybe_resolve(
+        community, forum, "Harbour archive", lesson="Photographs digitisation went well in batches."
+    )
+    mina = community.member
+
+    # "photo" is a whole word of a lesson here, so it isn't the start of "photographs".
+    assert found(await mina.slash(community.general, "clinic lessons", query="photo")) == ["#1 Photo club"]
+    partial = await mina.slash(community.general, "clinic lessons", query="photog digitis")
+    assert found(partial) == ["#2 Harbour archive"]
+    assert "**Photographs** **digitisation**" in partial.response.embeds[0].description
+    # Stemmed as typed: the plural finds the singular.
+    assert found(await mina.slash(community.general, "clinic lessons", query="photos")) == ["#1 Photo club"]
+
+
+async def test_lessons_rank_the_lesson_first_then_topic_tags_intake_then_newest(community: Community) -> None:
+    forum = await clinics_forum(community)
+    await open_and_maybe_resolve(community, forum, "Maps question", lesson="Ask early.")
+    await open_and_maybe_resolve(community, forum, "Archive visit", lesson="Old maps helped.")
+    await open_and_maybe_resolve(community, forum, "Room booking", lesson="Book early.", tags="maps")
+    await open_and_maybe_resolve(
+        community, forum, "Quiet one", lesson="Nothing to add.", situation="We had maps to share."
+    )
+    await open_and_maybe_resolve(community, forum, "Globe office", lesson="Maps and charts.")
+
+    result = await community.members[1].slash(community.general, "clinic lessons", query="maps")
+
+    # The lessons (newest first), then the topic, the tags, the intake.
+    assert found(result) == [
+        "#5 Globe office",
+        "#2 Archive visit",
+        "#1 Maps question",
+        "#3 Room booking",
+        "#4 Quiet one",
+    ]
+    assert result.response.embeds[0].footer.text == "Showing 1–5 of 5"
+    tags = await community.bot.database.fetch_value("SELECT tags FROM clinics_fts WHERE rowid = 3")
+    assert tags == "maps"
+
+
+async def test_whole_words_are_looked_up_in_this_servers_resolved_clinics_only(community: Community) -> None:
+    forum = await clinics_forum(community)
+    await open_and_maybe_resolve(community, forum, "Harbour archive", lesson="Photographs went first.")
+    # "photo" whole in this server's open clinic and in another server's resolved one.
+    await open_and_maybe_resolve(community, forum, "Photo club", situation="The photo club asked.")
+    database = community.bot.database
+    elsewhere = community.env.create_guild(name="Another chapter")
+    draft = ClinicDraft(
+        guild_id=elsewhere.id,
+        channel_id=1,
+        thread_id=2,
+        intake_message_id=None,
+        asker_id=community.member.id,
+        topic="Photo walk",
+        area="GLAM",
+        partnership_id=None,
+        situation="A photo walk.",
+        tried="",
+        help_needed="Advice",
+    )
+    theirs = await clinics.create(database, draft, at=community.clock())
+    await clinics.resolve(database, theirs.id, lesson="Photo permits.", tags=(), by=1, at=community.clock())
+    indexed = await database.fetch_all(
+        "SELECT c.id, c.guild_id, c.status FROM clinics_fts JOIN clinics c ON c.id = clinics_fts.rowid"
+        " ORDER BY c.id"
+    )
+    assert [tuple(row) for row in indexed] == [
+        (1, community.guild.id, "resolved"),
+        (3, elsewhere.id, "resolved"),
+    ]
+
+    # Here nothing that counts holds "photo" whole, so it is still the start of "photographs".
+    result = await community.members[2].slash(community.general, "clinic lessons", query="photo")
+    assert found(result) == ["#1 Harbour archive"]
+    assert "**Photographs**" in result.response.embeds[0].description

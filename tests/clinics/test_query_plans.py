@@ -42,7 +42,16 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
             tried="",
             help_needed="licence advice",
         )
-        await clinics.create(database, draft, pinged=[20, 21], at=START + timedelta(hours=number))
+        created = await clinics.create(database, draft, pinged=[20, 21], at=START + timedelta(hours=number))
+        if number % 3 == 0:  # lessons to search
+            await clinics.resolve(
+                database,
+                created.id,
+                lesson="A pilot and a licence summary.",
+                tags=("licensing",),
+                by=20,
+                at=START + timedelta(hours=number, minutes=30),
+            )
     yield database
     await database.close()
 
@@ -89,8 +98,9 @@ async def test_list_and_lessons_use_indexes(database: Database) -> None:
         (ClinicStatus.OPEN, "glam"),
     ]:
         statements += await traced(database, clinics.list_page(database, 1, status=status, area=area))
-    statements += await traced(database, clinics.search_lessons(database, 1, "museum licence"))
-    assert len(statements) >= 10
+    for query in ("museum licence", "licens pil", "pilot unicorn"):  # whole, partial, any word
+        statements += await traced(database, clinics.search_lessons(database, 1, query))
+    assert len(statements) >= 16
     assert await full_scans(database, statements) == []
 
 
