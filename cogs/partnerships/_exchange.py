@@ -3,15 +3,19 @@
 The formats themselves are Discord-free: ``_exchange_cells`` (columns and cell encoding),
 ``_exchange_writers`` (CSV, JSON, wikitable), ``_exchange_upload`` (Discord's upload limit) and
 ``_exchange_reader`` (import CSV). This module takes the options, streams the export from
-``db.exchange`` into a temporary file, and shows the import preview.
+``db.exchange`` into a temporary file (stopping early if it can't be sent), and shows the import
+preview.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import tempfile
 from collections.abc import Callable, Mapping
+from contextlib import aclosing
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -119,28 +123,41 @@ class ExchangeCommands(PartnershipCommands):
         limit = interaction.filesize_limit  # Discord states it in every interaction
         # Written to a file a chunk at a time, never whole in memory; the folder goes, sent or not.
         with tempfile.TemporaryDirectory(prefix="partnerships-export-") as folder:
-            path = Path(folder) / filename
-            with path.open("w", encoding="utf-8", newline="") as out:
-                writer = make_writer(
-                    chosen, out, now=now, taxonomy=taxonomy, member_name=display_names(guild)
+            with upload_file.UploadFile(Path(folder) / filename, limit) as file:
+                result = await write_export(
+                    self.bot.database,
+                    guild.id,
+                    viewer,
+                    lambda out: make_writer(
+                        chosen, out, now=now, taxonomy=taxonomy, member_name=display_names(guild)
+                    ),
+                    file,
+                    confidential=include,
                 )
-                counts = await write_export(self.bot.database, guild.id, viewer, writer, confidential=include)
-            size = path.stat().st_size
-            # Zipping tens of MB takes a while: off the event loop.
-            upload = await asyncio.to_thread(upload_file.fit_upload, path, limit)
             log.info(
-                "export guild=%s user=%s format=%s records=%d bytes=%d zipped=%s",
+                "export guild=%s user=%s format=%s records=%d written=%d bytes=%d upload=%s",
                 guild.id,
                 interaction.user.id,
                 chosen,
-                counts.records,
-                size,
-                upload != path,
+                result.counts.records,
+                result.written,
+                file.size,
+                result.upload.name if result.upload else "too big",
             )
-            summary = export_summary(chosen, counts)
-            if upload != path:
-                summary += " " + upload_file.zipped_note(size, limit)
-            await respond(interaction, summary, files=[discord.File(upload)])
+            if result.upload is None:
+                raise UserError(
+                    too_big_message(
+                        chosen,
+                        confidential=include,
+                        limit=limit,
+                        written=result.written,
+                        total=result.counts.records,
+                    )
+                )
+            summary = export_summary(chosen, result.counts)
+            if result.upload != file.path:
+                summary += " " + upload_file.zipped_note(file.size, limit)
+            await respond(interaction, summary, files=[discord.File(result.upload)])
 
     @requires(Level.COORDINATOR)
     @group.command(
@@ -192,16 +209,77 @@ def make_writer(
     return writers.WikitableWriter(out, taxonomy=taxonomy, member_name=member_name, exported_on=now.date())
 
 
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote, and the file to send if there is one."""
+
+    counts: ExportCounts
+    written: int  # records written: all of them, unless the export stopped because it can't be sent
+    upload: Path | None  # the file to send; None when it is too big even zipped
+
+
 async def write_export(
-    database: Database, guild_id: int, viewer: Viewer, writer: writers.ExportWriter, *, confidential: bool
-) -> ExportCounts:
-    """Stream the records ``viewer`` may see through ``writer``, a chunk at a time, from one snapshot."""
+    database: Database,
+    guild_id: int,
+    viewer: Viewer,
+    make: Callable[[TextIO], writers.ExportWriter],
+    file: upload_file.UploadFile,
+    *,
+    confidential: bool,
+) -> ExportResult:
+    """Stream the records ``viewer`` may see into ``file`` through the writer ``make`` gives, a chunk
+    at a time, from one snapshot; stop at the first chunk after which even the zip is too big."""
+    text = io.StringIO(newline="")
+    writer = make(text)
+
+    async def flush() -> bool:
+        data = text.getvalue().encode("utf-8")
+        text.seek(0)
+        text.truncate()
+        # Zipping (once the file is over the limit) takes a while: off the event loop.
+        return await asyncio.to_thread(file.write, data)
+
+    written = 0
     async with exchange.export_snapshot(database, guild_id, viewer, confidential=confidential) as snapshot:
-        writer.begin(snapshot.counts.records)
-        async for chunk in snapshot.chunks():
-            writer.write(chunk)
+        counts = snapshot.counts
+        writer.begin(counts.records)
+        if not await flush():
+            return ExportResult(counts, written, None)
+        async with aclosing(snapshot.chunks()) as chunks:
+            async for chunk in chunks:
+                writer.write(chunk)
+                written += len(chunk)
+                if not await flush():
+                    return ExportResult(counts, written, None)
         writer.end()
-        return snapshot.counts
+        if not await flush():
+            return ExportResult(counts, written, None)
+    return ExportResult(counts, written, await asyncio.to_thread(file.finish))
+
+
+def too_big_message(chosen: ExportFormat, *, confidential: bool, limit: int, written: int, total: int) -> str:
+    """Why nothing was sent, and what makes a smaller file (options the command has)."""
+    most = f"{upload_file.file_size(limit)}, the most Discord lets me upload in this server"
+    if written < total:
+        reason = (
+            f"the first {written:,} of {total:,} partnerships already zip to more than {most}, "
+            "so I stopped there"
+        )
+    else:
+        everything = "its one partnership zips" if total == 1 else f"all {total:,} partnerships zip"
+        reason = f"{everything} to more than {most}"
+    smaller = []
+    if chosen is ExportFormat.JSON:
+        smaller.append("`format: CSV` (the same records in a smaller file)")
+    if chosen is not ExportFormat.WIKITABLE:
+        smaller.append("`format: Meta-Wiki table` (fewer columns)")
+    if confidential:
+        smaller.append("`confidential: exclude`")
+    backup = "copy the whole database with `bot.py backup`"
+    advice = (
+        f"Try {' or '.join(smaller)}; an admin can also {backup}." if smaller else f"An admin can {backup}."
+    )
+    return f"The registry is too big to attach, even zipped: {reason}. Nothing was sent. {advice}"
 
 
 def export_summary(chosen: ExportFormat, counts: ExportCounts) -> str:

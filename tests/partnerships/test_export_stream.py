@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
+import string
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -19,12 +21,19 @@ import simcord.interactions
 
 from cogs.partnerships import _exchange_upload as upload
 from cogs.partnerships import _exchange_writers as writers
-from core.errors import UserError
+from cogs.partnerships._exchange import ExportFormat, too_big_message
 from db import exchange
 from db.exchange import ExportRecord
 from db.partnerships import Viewer
-from tests.conftest import Community
-from tests.partnerships.test_exchange import attachment, csv_rows, export, import_hand_written
+from tests.conftest import Community, acknowledge_errors
+from tests.partnerships.test_exchange import (
+    attachment,
+    count,
+    csv_rows,
+    export,
+    import_hand_written,
+    preview,
+)
 from tests.partnerships.test_formats import MINA, OMAR, RICH, TAXONOMY, partnership
 from tests.partnerships.test_register_show import register
 from tests.test_query_plans import problems, traced
@@ -120,36 +129,109 @@ def test_file_sizes_read_as_discord_states_limits(size: int, text: str) -> None:
     assert upload.file_size(size) == text
 
 
+def written(path: Path, limit: int, pieces: list[bytes]) -> tuple[list[bool], Path | None]:
+    """What ``UploadFile.write`` said of each piece, and the file it then gives to upload."""
+    with upload.UploadFile(path, limit) as file:
+        fits = [file.write(piece) for piece in pieces]
+        return fits, file.finish()
+
+
 def test_a_file_within_the_limit_is_sent_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "partnerships-2026-11-20.csv"
-    path.write_bytes(b"x" * 1000)
-    assert upload.fit_upload(path, 1000) == path
+    fits, sent = written(path, 1000, [b"x" * 400, b"y" * 600])
+    assert fits == [True, True]
+    assert sent == path
+    assert path.read_bytes() == b"x" * 400 + b"y" * 600
     assert sorted(item.name for item in tmp_path.iterdir()) == ["partnerships-2026-11-20.csv"]
 
 
-def test_a_file_above_the_limit_is_zipped_under_its_own_name(tmp_path: Path) -> None:
+def test_a_file_above_the_limit_is_zipped_under_its_own_name_and_the_plain_file_goes(tmp_path: Path) -> None:
     path = tmp_path / "partnerships-2026-11-20.json"
-    path.write_bytes(b'{"partnerships": []}\n' * 500)
-    zipped = upload.fit_upload(path, 1000)
-    assert zipped == tmp_path / "partnerships-2026-11-20.zip"
-    with zipfile.ZipFile(zipped) as archive:
+    line = b'{"partnerships": []}\n'
+    fits, sent = written(path, 1000, [line * 40, line * 40, line * 420])  # over 1,000 bytes at the second
+    assert fits == [True, True, True]
+    assert sent == tmp_path / "partnerships-2026-11-20.zip"
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["partnerships-2026-11-20.zip"]
+    with zipfile.ZipFile(sent) as archive:
         (member,) = archive.infolist()
         assert member.filename == "partnerships-2026-11-20.json"
         assert member.compress_type == zipfile.ZIP_DEFLATED
-        assert archive.read(member) == b'{"partnerships": []}\n' * 500
+        assert archive.read(member) == line * 500
 
 
-def test_a_file_too_big_even_zipped_is_refused_with_both_sizes_and_the_limit(tmp_path: Path) -> None:
+def test_writing_stops_as_soon_as_even_the_zip_is_over_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "partnerships-2026-11-20.csv"
-    path.write_bytes(random.Random(8).randbytes(2048))  # 2,048 bytes that don't compress
-    with pytest.raises(UserError) as refused:
-        upload.fit_upload(path, 1000)
-    zipped_size = (tmp_path / "partnerships-2026-11-20.zip").stat().st_size
-    assert zipped_size > 1000
-    assert refused.value.message == (
-        f"The export is too big for Discord: {zipped_size:,} bytes zipped (2,048 bytes unzipped), and I "
-        "can upload at most 1,000 bytes in this server. Nothing was sent. An admin can copy the whole "
-        "database with `bot.py backup` instead."
+    noise = random.Random(8)
+    pieces = [noise.randbytes(1000) for _ in range(100)]  # 100,000 bytes that don't compress
+    fits, sent = written(path, 20_000, pieces)
+    stopped = fits.index(False)
+    # The zip passes 20,000 bytes after at least 20 pieces; deflate holds back at most a block of
+    # some 16 KB, so the measure lags by at most 17 pieces: well before the 100th.
+    assert 20 <= stopped <= 20 + 17
+    assert sent is None
+
+
+def test_a_zip_over_the_limit_only_once_finished_is_not_sent(tmp_path: Path) -> None:
+    path = tmp_path / "partnerships-2026-11-20.csv"
+    # 2,048 bytes that don't compress: deflate holds them all back until the zip is finished.
+    fits, sent = written(path, 1000, [random.Random(8).randbytes(2048)])
+    assert fits == [True]
+    assert sent is None
+    assert (tmp_path / "partnerships-2026-11-20.zip").stat().st_size > 2048
+
+
+def open_files(folder: Path) -> list[str]:
+    """The files in ``folder`` this process holds open (Linux: its descriptors in /proc)."""
+    links = (os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if fd.is_symlink())
+    return sorted(Path(link).name for link in links if link.startswith(str(folder)))
+
+
+def test_an_upload_file_left_on_an_error_closes_what_it_opened(tmp_path: Path) -> None:
+    path = tmp_path / "partnerships-2026-11-20.csv"
+    with pytest.raises(OSError, match="No space"), upload.UploadFile(path, 10) as file:
+        file.write(b"x" * 100)  # zipping from here
+        assert open_files(tmp_path) == ["partnerships-2026-11-20.zip"]
+        raise OSError("No space left on device")
+    assert open_files(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("chosen", "confidential", "advice"),
+    [
+        (
+            ExportFormat.JSON,
+            True,
+            "Try `format: CSV` (the same records in a smaller file) or `format: Meta-Wiki table` (fewer "
+            "columns) or `confidential: exclude`; an admin can also copy the whole database with "
+            "`bot.py backup`.",
+        ),
+        (
+            ExportFormat.CSV,
+            False,
+            "Try `format: Meta-Wiki table` (fewer columns); an admin can also copy the whole database "
+            "with `bot.py backup`.",
+        ),
+        (
+            ExportFormat.WIKITABLE,
+            True,
+            "Try `confidential: exclude`; an admin can also copy the whole database with `bot.py backup`.",
+        ),
+        (ExportFormat.WIKITABLE, False, "An admin can copy the whole database with `bot.py backup`."),
+    ],
+)
+def test_a_refusal_offers_only_the_options_that_make_a_smaller_file(
+    chosen: ExportFormat, confidential: bool, advice: str
+) -> None:
+    early = too_big_message(chosen, confidential=confidential, limit=26_214_400, written=500, total=52_000)
+    assert early == (
+        "The registry is too big to attach, even zipped: the first 500 of 52,000 partnerships already "
+        "zip to more than 25 MB, the most Discord lets me upload in this server, so I stopped there. "
+        f"Nothing was sent. {advice}"
+    )
+    whole = too_big_message(chosen, confidential=confidential, limit=1000, written=1, total=1)
+    assert whole == (
+        "The registry is too big to attach, even zipped: its one partnership zips to more than 1,000 "
+        f"bytes, the most Discord lets me upload in this server. Nothing was sent. {advice}"
     )
 
 
@@ -247,6 +329,13 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(item.name for item in folder.iterdir())
 
 
+def refusal(result: Any) -> str:
+    """The ephemeral message of an export that sent no file."""
+    assert result.ephemeral
+    assert result.response.attachments == []
+    return result.response.content
+
+
 async def fill(community: Community) -> None:
     await import_hand_written(community)
     mina, omar, pita = community.members
@@ -309,23 +398,104 @@ async def test_an_export_above_the_upload_limit_comes_zipped(
         assert json.loads(archive.read("partnerships-2026-11-20.json"))["count"] == 9
 
 
+async def test_an_export_exactly_at_the_limit_is_sent_plain_and_a_byte_over_comes_zipped(
+    community: Community, upload_limit: Callable[[int], None], temp_folder: Path
+) -> None:
+    await fill(community)
+    plain = (await attachment(await export(community, community.coordinator, "csv")))[1]
+
+    upload_limit(len(plain))
+    result = await export(community, community.coordinator, "csv")
+    assert result.response.content == "9 partnerships, 1 confidential."
+    assert await attachment(result) == ("partnerships-2026-11-20.csv", plain)
+
+    upload_limit(len(plain) - 1)
+    result = await export(community, community.coordinator, "csv")
+    filename, data = await attachment(result)
+    assert filename == "partnerships-2026-11-20.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("partnerships-2026-11-20.csv") == plain
+    assert leftovers(temp_folder) == []
+
+
 async def test_an_export_too_big_even_zipped_is_refused_and_leaves_nothing(
     community: Community, upload_limit: Callable[[int], None], temp_folder: Path
 ) -> None:
     await fill(community)
-    plain = (await attachment(await export(community, community.coordinator, "json")))[1]
+    assert json.loads((await attachment(await export(community, community.coordinator, "json")))[1])
 
     upload_limit(300)
     result = await export(community, community.coordinator, "json")
-    assert result.ephemeral
-    assert result.response.attachments == []
-    prefix = "The export is too big for Discord: "
-    content = result.response.content
-    assert content.startswith(prefix)
-    zipped = content.removeprefix(prefix).split(" bytes zipped")[0]
-    assert 300 < int(zipped.replace(",", "")) < len(plain)
-    assert content.endswith(
-        f" bytes zipped ({len(plain):,} bytes unzipped), and I can upload at most 300 bytes in this "
-        "server. Nothing was sent. An admin can copy the whole database with `bot.py backup` instead."
+    # Deflate holds back the first 16 KB or so: this small a file is only known too big once zipped whole.
+    assert refusal(result) == (
+        "The registry is too big to attach, even zipped: all 9 partnerships zip to more than 300 bytes, "
+        "the most Discord lets me upload in this server. Nothing was sent. Try `format: CSV` (the same "
+        "records in a smaller file) or `format: Meta-Wiki table` (fewer columns) or `confidential: "
+        "exclude`; an admin can also copy the whole database with `bot.py backup`."
     )
     assert leftovers(temp_folder) == []
+
+
+def noisy_csv(owner_id: int, rows: int) -> str:
+    """``rows`` records, each with a description of 1,200 random letters and digits: text that
+    deflate can only shrink by about a quarter (6 bits a character)."""
+    noise = random.Random(5)
+    alphabet = string.ascii_letters + string.digits
+    lines = ["partner_name,partner_type,goals,stage,visibility,owner_id,description"]
+    for number in range(rows):
+        description = "".join(noise.choice(alphabet) for _ in range(1200))
+        lines.append(f"Museum {number},museum,content,active,public,{owner_id},{description}")
+    return "\r\n".join(lines) + "\r\n"
+
+
+async def test_an_export_too_big_even_zipped_stops_reading_the_registry_early(
+    community: Community,
+    upload_limit: Callable[[int], None],
+    temp_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown = await preview(community, noisy_csv(community.members[0].id, 300))
+    await community.coordinator.click(shown.response, label="Confirm")
+    assert await count(community) == 300
+    monkeypatch.setattr(exchange, "EXPORT_CHUNK", 50)
+
+    # Each record is about 1,300 bytes of CSV and 1,000 zipped. The first chunk (~65 KB) takes the
+    # file over 60,000 bytes, so zipping starts; after the second, some 100 KB are zipped, at least
+    # 85 KB of them written out past deflate's buffer: over the limit, so the export stops there.
+    upload_limit(60_000)
+    database = community.bot.database
+    sent: list[str] = []  # every statement, the export snapshot's own connection's included
+    await database.set_trace_callback(sent.append)
+    try:
+        result = await export(community, community.coordinator, "csv")
+    finally:
+        await database.set_trace_callback(None)
+    assert refusal(result) == (
+        "The registry is too big to attach, even zipped: the first 100 of 300 partnerships already zip "
+        "to more than 60,000 bytes, the most Discord lets me upload in this server, so I stopped there. "
+        "Nothing was sent. Try `format: Meta-Wiki table` (fewer columns) or `confidential: exclude`; "
+        "an admin can also copy the whole database with `bot.py backup`."
+    )
+    chunk_reads = [sql for sql in sent if "NOT INDEXED" in sql]
+    assert len(chunk_reads) == 2  # of the 7 a whole export reads (6 chunks, then the empty one)
+    assert leftovers(temp_folder) == []
+
+
+async def test_an_export_that_fails_while_zipping_leaves_nothing(
+    community: Community,
+    upload_limit: Callable[[int], None],
+    temp_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await fill(community)
+
+    def disk_full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", disk_full)
+    upload_limit(2000)
+    result = await export(community, community.coordinator, "csv")
+    assert refusal(result).startswith("Something went wrong on my side and nothing was changed")
+    assert leftovers(temp_folder) == []
+    (error,) = acknowledge_errors(community.env)  # raised on purpose: not a bug for teardown to report
+    assert isinstance(error.__cause__, OSError)
