@@ -15,15 +15,14 @@ never evidence for a viewer who may not see it, not even as a count. Profile fie
 when shared, and the region and language filters only look at shared fields.
 
 Each hot lookup is an FTS5 MATCH or an index search; nothing scans the big tables (see
-``tests/expertise/test_query_plans.py``). The full-text lookups run once per query
-(``text_matches``).
+``tests/expertise/test_query_plans.py``). Each full-text lookup runs once per query.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -144,30 +143,7 @@ class MatchedPartnership(NamedTuple):
     facets: int = 0  # bit i set: it matches the query's facet i
 
 
-# --- the words' matches, found once per query ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class TextMatches:
-    """The full-text lookups of one query, run once: per facet and for the leftover words, the
-    server's newest ``HIT_LIMIT`` matching records."""
-
-    partnerships: list[tuple[int, int | None]]  # (partnership id, facet index; None: leftover words)
-    declarations: list[tuple[int, int | None]]  # (member_expertise id, facet index or None)
-
-    def params(self) -> dict[str, str]:
-        def named(hits: list[tuple[int, int | None]]) -> str:
-            return json.dumps([[item, facet] for item, facet in hits if facet is not None])
-
-        def loose(hits: list[tuple[int, int | None]]) -> str:
-            return json.dumps([item for item, facet in hits if facet is None])
-
-        return {
-            "partnership_named": named(self.partnerships),
-            "partnership_loose": loose(self.partnerships),
-            "expertise_named": named(self.declarations),
-            "expertise_loose": loose(self.declarations),
-        }
+# --- the words' matches --------------------------------------------------------------------
 
 
 def _own_words(expression: str) -> str:
@@ -192,6 +168,7 @@ def _newest_partnerships(parameter: str) -> str:
 
 
 def _newest_declarations(parameter: str) -> str:
+    """The server's newest ``:hit_limit`` declarations whose area or note match ``:{parameter}``."""
     return (
         "SELECT expertise_fts.rowid AS id FROM expertise_fts"
         " CROSS JOIN member_expertise q ON q.id = expertise_fts.rowid"
@@ -200,29 +177,22 @@ def _newest_declarations(parameter: str) -> str:
     )
 
 
-def text_matches_query(guild_id: int, query: EvidenceQuery) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of ``text_matches``: one row (table, facet, id) per match."""
-    params: dict[str, Any] = {"guild": guild_id, "hit_limit": HIT_LIMIT, "scan_limit": SCAN_LIMIT}
-    parts = []
-    ways = [(f"named{index}", index, facet.text) for index, facet in enumerate(query.facets)]
-    ways += [("loose", None, query.loose)] if query.loose else []
-    for name, facet, text in ways:
-        params[name] = text
-        params[f"own_{name}"] = _own_words(text)
-        column = "NULL" if facet is None else str(facet)
-        parts.append(f"SELECT 'p', {column}, id FROM ({_newest_partnerships(name)})")
-        parts.append(f"SELECT 'e', {column}, id FROM ({_newest_declarations(name)})")
-    return " UNION ALL ".join(parts) or "SELECT NULL, NULL, NULL WHERE 0", params
+def _ways(query: EvidenceQuery) -> list[tuple[str, int | None, str]]:
+    """The query's full-text ways of matching: (parameter, facet index or None for the leftover
+    words, FTS5 expression)."""
+    ways: list[tuple[str, int | None, str]] = [
+        (f"named{index}", index, facet.text) for index, facet in enumerate(query.facets)
+    ]
+    return ways + ([("loose", None, query.loose)] if query.loose else [])
 
 
-async def text_matches(database: Database, guild_id: int, query: EvidenceQuery) -> TextMatches:
-    """The query's full-text matches in the server, bounded per way (see ``TextMatches``)."""
-    sql, params = text_matches_query(guild_id, query)
-    rows = await database.fetch_all(sql, params)
-    return TextMatches(
-        [(row[2], row[1]) for row in rows if row[0] == "p"],
-        [(row[2], row[1]) for row in rows if row[0] == "e"],
-    )
+def _text_hits(query: EvidenceQuery, newest: Callable[[str], str]) -> str:
+    """SQL rows (id, facet) of every full-text way, each bounded by ``newest``."""
+    parts = [
+        f"SELECT id, {'NULL' if facet is None else facet} FROM ({newest(name)})"
+        for name, facet, _ in _ways(query)
+    ]
+    return " UNION ALL ".join(parts) or "SELECT NULL, NULL WHERE 0"
 
 
 # --- SQL, built for the number of facets ----------------------------------------------------
@@ -242,23 +212,22 @@ def _facet_bits(facets: int, facet_column: str) -> str:
     return bits or "0"
 
 
-def _partnerships_sql(facets: int) -> str:
+def _partnerships_sql(query: EvidenceQuery) -> str:
     """Every matching partnership the viewer may see, once per owner and co-owner.
 
     Each way a partnership can match is one part of ``hits``, bounded to the server's newest
     ``:hit_limit`` partnerships (each partner type of a facet to its share, ``:type_limit``), so a
     word every record contains costs the same as a rare one; the counts the ranking uses are capped
     far below that anyway. Every bound applies after keeping to the server (CROSS JOIN keeps each
-    index the outer loop, walked newest first). The words' matches come found already
-    (``TextMatches``).
+    index the outer loop, walked newest first). A match of the leftover words alone is loose.
     """
     return f"""
 WITH {_WANTED},
+text_hits(id, facet) AS ({_text_hits(query, _newest_partnerships)}),
 hits(id, facet, core, precise, side) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1, 1, 0
-      FROM json_each(:partnership_named)
-    UNION ALL
-    SELECT value, NULL, :loose_is_core, :loose_is_core, 1 - :loose_is_core FROM json_each(:partnership_loose)
+    SELECT id, facet, facet IS NOT NULL OR :loose_is_core, facet IS NOT NULL OR :loose_is_core,
+           facet IS NULL AND NOT :loose_is_core
+      FROM text_hits
     UNION ALL
     SELECT a.partnership_id, w.facet, 1, 0, 0 FROM wanted_areas w
       CROSS JOIN partnership_areas a ON a.rowid IN (
@@ -274,7 +243,7 @@ hits(id, facet, core, precise, side) AS (
 matched AS MATERIALIZED (
     SELECT h.id, p.owner_id, p.name, p.stage, max(h.core) AS core, max(h.precise) AS precise,
            max(h.side) AS side, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
-           {_facet_bits(facets, "h.facet")} AS facets
+           {_facet_bits(len(query.facets), "h.facet")} AS facets
       FROM hits h CROSS JOIN partnerships p ON p.id = h.id
      WHERE p.guild_id = :guild AND {_VISIBLE}
      GROUP BY h.id
@@ -290,22 +259,21 @@ SELECT user_id, id, name, stage, owner, core, precise, side,
 """
 
 
-def _declarations_sql(facets: int) -> str:
+def _declarations_sql(query: EvidenceQuery) -> str:
     """Every matching declaration of the server."""
     return f"""
 WITH {_WANTED},
+text_hits(id, facet) AS ({_text_hits(query, _newest_declarations)}),
 noted(id, facet, core) AS (
     SELECT e.id, w.facet, 1
       FROM wanted_areas w CROSS JOIN member_expertise e ON e.id IN (
            SELECT id FROM member_expertise WHERE guild_id = :guild AND area = w.area
             ORDER BY updated_at DESC LIMIT :hit_limit)
     UNION ALL
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1 FROM json_each(:expertise_named)
-    UNION ALL
-    SELECT value, NULL, :loose_is_core FROM json_each(:expertise_loose)
+    SELECT id, facet, facet IS NOT NULL OR :loose_is_core FROM text_hits
 )
 SELECT e.user_id, e.area, e.level, e.note, max(n.core) AS core, e.updated_at >= :fresh_since AS fresh,
-       {_facet_bits(facets, "n.facet")} AS facets
+       {_facet_bits(len(query.facets), "n.facet")} AS facets
   FROM noted n CROSS JOIN member_expertise e ON e.id = n.id
  WHERE e.guild_id = :guild
  GROUP BY n.id
@@ -336,9 +304,7 @@ SELECT j.value AS user_id,
 """
 
 
-def _query_params(
-    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches, weighing: Weighing
-) -> dict[str, Any]:
+def _query_params(guild_id: int, viewer: Viewer, query: EvidenceQuery, weighing: Weighing) -> dict[str, Any]:
     areas = [[area, index] for index, facet in enumerate(query.facets) for area in facet.areas]
     areas += [[area, -1] for area in query.free_areas]
     types = [[kind, index] for index, facet in enumerate(query.facets) for kind in facet.types]
@@ -346,9 +312,11 @@ def _query_params(
         "guild": guild_id,
         "areas": json.dumps(areas),
         "types": json.dumps(types),
-        **matches.params(),
+        **{name: text for name, _, text in _ways(query)},
+        **{f"own_{name}": _own_words(text) for name, _, text in _ways(query)},
         "loose_is_core": int(query.names_nothing),
         "hit_limit": HIT_LIMIT,
+        "scan_limit": SCAN_LIMIT,
         # A facet's partner types share one way's bound (GLAM names four types).
         "type_limit": HIT_LIMIT // max([1, *(len(facet.types) for facet in query.facets)]),
         "recent_since": to_storage(weighing.recent_since),
@@ -358,15 +326,14 @@ def _query_params(
 
 
 def evidence_queries(
-    guild_id: int, viewer: Viewer, query: EvidenceQuery, matches: TextMatches, weighing: Weighing
+    guild_id: int, viewer: Viewer, query: EvidenceQuery, weighing: Weighing
 ) -> list[tuple[str, dict[str, Any]]]:
     """The SQL and parameters ``candidates`` runs (the query-plan test reads them too): matching
     declarations, matching partnerships, clinic credits, shared profile fields."""
-    params = {**_query_params(guild_id, viewer, query, matches, weighing), "people": "[]"}
-    facets = len(query.facets)
+    params = {**_query_params(guild_id, viewer, query, weighing), "people": "[]"}
     return [
-        (_declarations_sql(facets), params),
-        (_partnerships_sql(facets), params),
+        (_declarations_sql(query), params),
+        (_partnerships_sql(query), params),
         (_CLINIC_CREDITS_SQL, params),
         (_SHARED_SQL, params),
     ]
@@ -588,17 +555,10 @@ async def candidates(
     query: EvidenceQuery,
     filters: PeopleFilter,
     weighing: Weighing,
-    *,
-    matches: TextMatches | None = None,
 ) -> Found:
     """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``,
-    with the matching declarations and partnerships that explain them.
-
-    ``matches``: the query's ``text_matches``, when the caller already has them.
-    """
-    if matches is None:
-        matches = await text_matches(database, guild_id, query)
-    statements = evidence_queries(guild_id, viewer, query, matches, weighing)
+    with the matching declarations and partnerships that explain them."""
+    statements = evidence_queries(guild_id, viewer, query, weighing)
     params = statements[0][1]
     tally = Tally(weighing.weights, weighing.caps)
     async with database.read() as tx:

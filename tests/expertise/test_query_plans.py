@@ -64,11 +64,7 @@ async def test_who_queries_never_scan_a_big_table(populated: Community, text: st
     understood = await understand(database, text)
     weighing = ranking.weighing(populated.clock(), limit=ranking.PEOPLE_POOL)
     query = understood.evidence
-    matches = await evidence.text_matches(database, populated.guild.id, query)
-    statements = [
-        evidence.text_matches_query(populated.guild.id, query),
-        *evidence.evidence_queries(populated.guild.id, viewer, query, matches, weighing),
-    ]
+    statements = evidence.evidence_queries(populated.guild.id, viewer, query, weighing)
     words = query_words.words(text)
     spans = query_words.phrases(words)
     statements.append(

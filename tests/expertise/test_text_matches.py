@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from cogs.expertise import _ranking as ranking
 from cogs.expertise._search import understand
 from core.vocabulary import PartnerType
 from db import expertise_evidence
+from db.expertise import PeopleFilter
+from db.partnerships import Viewer
 from tests.conftest import Community
 from tests.expertise.helpers import record
 
@@ -20,13 +23,23 @@ async def test_own_words_are_looked_for_among_the_newest_that_hold_them_anywhere
     older = await record(
         community, mina, "Harbour Trust", type=PartnerType.OTHER, description="Lighthouse survey"
     )
-    for number in range(2):  # newer, with the word only in a tag
-        await record(community, omar, f"Coast {number}", type=PartnerType.OTHER, areas=("lighthouse",))
+    for number in range(2):  # newer, with the word only in a tag (plural: not the query's own tag)
+        await record(community, omar, f"Coast {number}", type=PartnerType.OTHER, areas=("lighthouses",))
     query = (await understand(database, "lighthouse")).evidence
+    assert query.names_nothing  # "lighthouse" is no area or type: only the words count
 
-    found = await expertise_evidence.text_matches(database, community.guild.id, query)
-    assert found.partnerships == [(older, None)]  # the tags are not its own words
+    async def matched() -> list[int]:
+        found = await expertise_evidence.candidates(
+            database,
+            community.guild.id,
+            Viewer(mina.id, is_coordinator=False),
+            query,
+            PeopleFilter(),
+            ranking.weighing(community.clock(), limit=10),
+        )
+        return [row[1] for row in found.partnership_rows]
+
+    assert await matched() == [older]  # the tags are not its own words
 
     monkeypatch.setattr(expertise_evidence, "SCAN_LIMIT", 2)  # the two tagged ones are the newest
-    bounded = await expertise_evidence.text_matches(database, community.guild.id, query)
-    assert bounded.partnerships == []
+    assert await matched() == []
