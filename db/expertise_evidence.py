@@ -290,8 +290,9 @@ SELECT helper_id, sum(credits) AS credits FROM clinic_credit_tallies
  GROUP BY helper_id
 """
 
-# The fields each person shares, and whether they take pings (profiles are optional: a person
-# without one shares nothing).
+# The fields each of ``:people`` shares and whether they take pings, for those the filters admit,
+# in the order given. Profiles are optional: a person without one shares nothing. The filters only
+# look at shared fields.
 _SHARED_SQL = """
 SELECT j.value AS user_id,
        CASE WHEN pr.share_affiliation THEN pr.affiliation END AS affiliation,
@@ -301,6 +302,10 @@ SELECT j.value AS user_id,
   FROM json_each(:people) j
   LEFT JOIN profiles pr ON pr.guild_id = :guild AND pr.user_id = j.value
   LEFT JOIN expertise_availability av ON av.guild_id = :guild AND av.user_id = j.value
+ WHERE (:region IS NULL OR (pr.share_region AND pr.region LIKE :region ESCAPE '\\'))
+   AND (:language IS NULL OR (pr.share_languages AND pr.languages LIKE :language ESCAPE '\\'))
+   AND (NOT :affiliated_only OR (pr.share_affiliation AND trim(coalesce(pr.affiliation, '')) != ''))
+ ORDER BY j.key
 """
 
 
@@ -330,7 +335,13 @@ def evidence_queries(
 ) -> list[tuple[str, dict[str, Any]]]:
     """The SQL and parameters ``candidates`` runs (the query-plan test reads them too): matching
     declarations, matching partnerships, clinic credits, shared profile fields."""
-    params = {**_query_params(guild_id, viewer, query, weighing), "people": "[]"}
+    params = {
+        **_query_params(guild_id, viewer, query, weighing),
+        "people": "[]",
+        "region": None,
+        "language": None,
+        "affiliated_only": 0,
+    }
     return [
         (_declarations_sql(query), params),
         (_partnerships_sql(query), params),
@@ -459,18 +470,6 @@ class SharedFields:
     languages: tuple[str, ...]
     available: bool
 
-    def admitted_by(self, filters: PeopleFilter) -> bool:
-        """Whether the person passes the filters, judged by shared fields only."""
-
-        def holds(text: str, part: str) -> bool:
-            return part.casefold() in text.casefold()
-
-        if filters.region and not holds(self.region or "", filters.region):
-            return False
-        if filters.language and not any(holds(language, filters.language) for language in self.languages):
-            return False
-        return not (filters.affiliated_only and not self.affiliation)
-
 
 _LEVEL_ORDER = {
     ExpertiseLevel.EXPERT.value: 0,
@@ -515,19 +514,12 @@ class Found:
         )
 
 
-async def _shared_fields(
-    tx: Transaction, params: dict[str, Any], user_ids: Sequence[int]
-) -> dict[int, SharedFields]:
-    rows = await tx.fetch_all(_SHARED_SQL, {**params, "people": json.dumps(list(user_ids))})
-    return {
-        row["user_id"]: SharedFields(
-            affiliation=(row["affiliation"] or "").strip() or None,
-            region=row["region"] or None,
-            languages=tuple(part for part in (row["languages"] or "").split(",") if part),
-            available=bool(row["available"]),
-        )
-        for row in rows
-    }
+def _containing(text: str | None) -> str | None:
+    """A LIKE pattern for fields containing ``text`` (its own % and _ match only themselves)."""
+    if text is None:
+        return None
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 async def _admitted(
@@ -536,14 +528,22 @@ async def _admitted(
     """The shared fields of the first ``wanted`` people of ``ranked`` whom ``filters`` admit, in
     order. Read in growing batches: without filters the first batch is the answer, and a filter
     reads on only as far as it must."""
+    filtering = {
+        "region": _containing(filters.region),
+        "language": _containing(filters.language),
+        "affiliated_only": int(filters.affiliated_only),
+    }
     admitted: dict[int, SharedFields] = {}
     start, batch = 0, wanted
     while start < len(ranked) and len(admitted) < wanted:
-        people = ranked[start : start + batch]
-        fields = await _shared_fields(tx, params, people)
-        admitted.update(
-            (user_id, fields[user_id]) for user_id in people if fields[user_id].admitted_by(filters)
-        )
+        people = json.dumps(ranked[start : start + batch])
+        for row in await tx.fetch_all(_SHARED_SQL, {**params, **filtering, "people": people}):
+            admitted[row["user_id"]] = SharedFields(
+                affiliation=(row["affiliation"] or "").strip() or None,
+                region=row["region"] or None,
+                languages=tuple(part for part in (row["languages"] or "").split(",") if part),
+                available=bool(row["available"]),
+            )
         start, batch = start + batch, batch * 2
     return admitted
 
