@@ -142,6 +142,14 @@ class Samples:
     refusals: int = 0  # a clear message to the member: the scenario asked for something invalid
     bugs: list[str] = field(default_factory=list)
 
+    def collect_untimed(self) -> None:
+        """A full collection the runner makes between scenarios: not the bot's, not counted."""
+        self._paused = True
+        try:
+            gc.collect()
+        finally:
+            self._paused = False
+
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
         complete = sorted(self.completions)
@@ -205,9 +213,10 @@ class GarbageWatch:
     def __init__(self) -> None:
         self.pauses: list[float] = []
         self._started = 0.0
+        self._paused = False
 
     def _callback(self, phase: str, info: dict[str, Any]) -> None:
-        if info["generation"] != 2:
+        if info["generation"] != 2 or self._paused:
             return
         if phase == "start":
             self._started = time.perf_counter()
@@ -221,6 +230,14 @@ class GarbageWatch:
             yield self
         finally:
             gc.callbacks.remove(self._callback)
+
+    def collect_untimed(self) -> None:
+        """A full collection the runner makes between scenarios: not the bot's, not counted."""
+        self._paused = True
+        try:
+            gc.collect()
+        finally:
+            self._paused = False
 
     def summary(self) -> dict[str, Any]:
         return {
