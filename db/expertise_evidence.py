@@ -118,7 +118,8 @@ class Candidate:
     available: bool
 
 
-# Named tuples: ``candidates`` makes one per matching row, hundreds per query.
+# What explains a person's score: made from the statements' rows (``Found.evidence_of``), whose
+# columns are these fields in order.
 class MatchedDeclaration(NamedTuple):
     user_id: int
     area: str
