@@ -142,14 +142,6 @@ class Samples:
     refusals: int = 0  # a clear message to the member: the scenario asked for something invalid
     bugs: list[str] = field(default_factory=list)
 
-    def collect_untimed(self) -> None:
-        """A full collection the runner makes between scenarios: not the bot's, not counted."""
-        self._paused = True
-        try:
-            gc.collect()
-        finally:
-            self._paused = False
-
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
         complete = sorted(self.completions)
