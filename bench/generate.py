@@ -779,7 +779,7 @@ def main() -> None:
         generate(size, path)
     else:
         cached(size)
-    print(path)
+    logging.getLogger(__name__).info("cached community: %s", path)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bench.console import console
+
 RESULTS_DIR = Path(__file__).with_name("results")
 
 
@@ -73,23 +75,27 @@ def checkin_lines(report: dict[str, Any]) -> list[str]:
 
 
 def main() -> int:
+    out = console("bench.report")
     movement, tenx = load("movement"), load("tenx")
     if movement is None:
-        print(
-            "No bench/results/movement.json yet: run `python3 dev.py bench --size movement`.", file=sys.stderr
-        )
+        out.error("No bench/results/movement.json yet: run `python3 dev.py bench --size movement`.")
         return 1
-    print(table(movement, tenx))
-    print()
+    out.info("%s\n", table(movement, tenx))
     for report in filter(None, (movement, tenx)):
-        print("- " + summary(report))
+        out.info("- %s", summary(report))
     for report in filter(None, (movement, tenx)):
         for line in checkin_lines(report):
-            print("- " + line)
+            out.info("- %s", line)
     machine = movement["machine"]
-    print(
-        f"- machine: {machine['cpu']}, {machine['cores']} cores, {machine['os']}, Python {machine['python']},"
-        f" SQLite {machine['sqlite']}, discord.py {machine['discord.py']}, SimCord {machine['simcord']}"
+    out.info(
+        "- machine: %s, %s cores, %s, Python %s, SQLite %s, discord.py %s, SimCord %s",
+        machine["cpu"],
+        machine["cores"],
+        machine["os"],
+        machine["python"],
+        machine["sqlite"],
+        machine["discord.py"],
+        machine["simcord"],
     )
     return 0
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from bench import context, generate
 from bench.community import NOW, SEED, SIZES, Size
+from bench.console import console
 from bench.measure import (
     GarbageWatch,
     LatencyProbe,
@@ -333,10 +334,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     report["targets"] = verdicts(report, baseline)
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {output}")
+    out = console("bench.run")
+    out.info("wrote %s (the bot's log: %s)", output, log_file)
     for name, result in report["scenarios"].items():
-        print(f"{name:45} p50 {result['p50_ms']:>8} ms  p99 {result['p99_ms']:>8} ms  {result['bugs'] or ''}")
-    print(json.dumps(report["targets"], indent=1))
+        out.info(
+            "%-45s p50 %8s ms  p99 %8s ms  %s", name, result["p50_ms"], result["p99_ms"], result["bugs"] or ""
+        )
+    out.info("%s", json.dumps(report["targets"], indent=1))
     return 0
 
 
