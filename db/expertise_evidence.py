@@ -472,11 +472,8 @@ class SharedFields:
     available: bool
 
 
-_LEVEL_ORDER = {
-    ExpertiseLevel.EXPERT.value: 0,
-    ExpertiseLevel.PRACTITIONER.value: 1,
-    ExpertiseLevel.LEARNING.value: 2,
-}
+# Strongest level first: ExpertiseLevel lists them weakest first.
+_LEVEL_ORDER = {level.value: -rank for rank, level in enumerate(ExpertiseLevel)}
 
 
 @dataclass(frozen=True)
