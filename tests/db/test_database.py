@@ -37,3 +37,26 @@ async def test_a_snapshot_cannot_write(database: Database) -> None:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             await snapshot.execute("INSERT INTO notes (text) VALUES ('sneaky')")
     assert await database.fetch_value("SELECT count(*) FROM notes") == 1
+
+
+async def test_work_at_once_reads_inside_one_transaction_and_leaves_none_open(database: Database) -> None:
+    def read(connection: sqlite3.Connection) -> tuple[bool, list[str]]:
+        return connection.in_transaction, [
+            row["text"] for row in connection.execute("SELECT text FROM notes")
+        ]
+
+    assert await database.read_at_once(read) == (True, ["first"])
+    assert not database.connection.in_transaction
+
+
+async def test_work_at_once_that_fails_rolls_back_and_the_error_reaches_the_caller(
+    database: Database,
+) -> None:
+    def sneaky(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO notes (text) VALUES ('sneaky')")
+        raise ValueError("changed its mind")
+
+    with pytest.raises(ValueError, match="changed its mind"):
+        await database.read_at_once(sneaky)
+    assert not database.connection.in_transaction
+    assert await database.fetch_value("SELECT count(*) FROM notes") == 1
