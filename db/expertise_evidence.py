@@ -8,11 +8,13 @@ A partnership is **precise** when its own words or its partner type match, not o
 tag, and carries **side words** when it also contains a leftover word.
 
 ``candidates`` reads every matching declaration and partnership once, bounded per way of matching,
-counts each person's ``Evidence`` from them (``tally``), orders people by the score the caller passes
-(the ranking module owns the weights), and keeps the same rows to explain the few it shows. Every
-partnership read goes through the registry's one visibility rule: a confidential partnership is
-never evidence for a viewer who may not see it, not even as a count. Profile fields come back only
-when shared, and the region and language filters only look at shared fields.
+as (person, id, bits) rows, counts each person's ``Evidence`` from them (``Tally``), orders people
+by the score the caller passes (the ranking module owns the weights), and keeps the rows;
+``explained`` then reads names, areas and notes for the few people shown. All of ``candidates``
+runs in one trip to the database's thread. Every partnership read goes through the registry's one
+visibility rule: a confidential partnership is never evidence for a viewer who may not see it, not
+even as a count. Profile fields come back only when shared, and the region and language filters
+only look at shared fields.
 
 Each hot lookup is an FTS5 MATCH or an index search; nothing scans the big tables (see
 ``tests/expertise/test_query_plans.py``). Each full-text lookup runs once per query.
@@ -22,14 +24,16 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from core.clock import to_storage
 from core.vocabulary import Stage
-from db.database import Database, Transaction
+from db.database import Database
 from db.expertise import ExpertiseLevel, PeopleFilter
 from db.partnerships import _VISIBLE, Viewer, _viewer_params
 
@@ -118,8 +122,8 @@ class Candidate:
     available: bool
 
 
-# What explains a person's score: made from the statements' rows (``Found.evidence_of``), whose
-# columns are these fields in order.
+# What explains a person's score: made for the few people shown (``explained``), from their rows and
+# the names, areas and notes read for them alone.
 class MatchedDeclaration(NamedTuple):
     user_id: int
     area: str
@@ -142,6 +146,34 @@ class MatchedPartnership(NamedTuple):
     recent: bool = False  # active since the weighing's ``recent_since``
     fresh: bool = False  # active since its ``fresh_since``
     facets: int = 0  # bit i set: it matches the query's facet i
+
+
+# The hot statements return each match as (user_id, id, bits): everything the tally needs in one
+# integer, so the thousand rows of a broad question cost no strings. The bits:
+CORE = 1 << 0  # matches a facet (else only the leftover words: loose)
+PRECISE = 1 << 1  # partnerships: its own words or its partner type match
+SIDE = 1 << 2  # partnerships: it also contains a leftover word
+RECENT = 1 << 3  # partnerships: active since ``recent_since``
+FRESH = 1 << 4  # changed or active since ``fresh_since``
+OWNER = 1 << 5  # partnerships: the row's person owns it (else co-owns it)
+KIND_SHIFT = 6  # two bits: a partnership's stage (``STAGE_KINDS``), a declaration's level
+FACET_SHIFT = 8  # the rest: bit i set when it matches the query's facet i
+LOW_BITS = (1 << FACET_SHIFT) - 1
+STAGE_KINDS = {Stage.ACTIVE: 1, Stage.CONCLUDED: 2}  # every other stage is early: 0
+_LEVELS = list(ExpertiseLevel)  # weakest first
+LEVEL_KINDS = {level: rank for rank, level in enumerate(_LEVELS)}
+
+
+def _kind_sql(column: str, kinds: Mapping[str, int]) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN {kind}" for value, kind in kinds.items())
+    return f"(CASE {column} {cases} ELSE 0 END)"
+
+
+def _bits_sql(*parts: tuple[str, int]) -> str:
+    """SQL that packs each (expression, flag) into one integer: a 0/1 expression times its flag, a
+    small number times the flag of its lowest bit. The parts never overlap, so adding them is
+    the same as or-ing them."""
+    return " + ".join(f"({expression}) * {flag}" for expression, flag in parts)
 
 
 # --- the words' matches --------------------------------------------------------------------
@@ -213,6 +245,18 @@ def _facet_bits(facets: int, facet_column: str) -> str:
     return bits or "0"
 
 
+_PARTNERSHIP_BITS = _bits_sql(
+    ("core", CORE),
+    ("precise", PRECISE),
+    ("side", SIDE),
+    ("active_at >= :recent_since", RECENT),
+    ("active_at >= :fresh_since", FRESH),
+    ("owner", OWNER),
+    (_kind_sql("stage", STAGE_KINDS), 1 << KIND_SHIFT),
+    ("facets", 1 << FACET_SHIFT),
+)
+
+
 def _partnerships_sql(query: EvidenceQuery) -> str:
     """Every matching partnership the viewer may see, once per owner and co-owner.
 
@@ -242,7 +286,7 @@ hits(id, facet, core, precise, side) AS (
             ORDER BY id DESC LIMIT :type_limit)
 ),
 matched AS MATERIALIZED (
-    SELECT h.id, p.owner_id, p.name, p.stage, max(h.core) AS core, max(h.precise) AS precise,
+    SELECT h.id, p.owner_id, p.stage, max(h.core) AS core, max(h.precise) AS precise,
            max(h.side) AS side, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
            {_facet_bits(len(query.facets), "h.facet")} AS facets
       FROM hits h CROSS JOIN partnerships p ON p.id = h.id
@@ -254,9 +298,7 @@ holders AS (
     UNION ALL
     SELECT c.user_id, 0, m.* FROM matched m CROSS JOIN partnership_co_owners c ON c.partnership_id = m.id
 )
-SELECT user_id, id, name, stage, owner, core, precise, side,
-       active_at >= :recent_since AS recent, active_at >= :fresh_since AS fresh, facets, active_at
-  FROM holders
+SELECT user_id, id, {_PARTNERSHIP_BITS} AS bits FROM holders
 """
 
 
@@ -273,8 +315,14 @@ noted(id, facet, core) AS (
     UNION ALL
     SELECT id, facet, facet IS NOT NULL OR :loose_is_core FROM text_hits
 )
-SELECT e.user_id, e.area, e.level, e.note, max(n.core) AS core, e.updated_at >= :fresh_since AS fresh,
-       {_facet_bits(len(query.facets), "n.facet")} AS facets
+SELECT e.user_id, e.id, {
+        _bits_sql(
+            ("max(n.core)", CORE),
+            ("e.updated_at >= :fresh_since", FRESH),
+            (_kind_sql("e.level", LEVEL_KINDS), 1 << KIND_SHIFT),
+            (_facet_bits(len(query.facets), "n.facet"), 1 << FACET_SHIFT),
+        )
+    } AS bits
   FROM noted n CROSS JOIN member_expertise e ON e.id = n.id
  WHERE e.guild_id = :guild
  GROUP BY n.id
@@ -354,19 +402,35 @@ def evidence_queries(
 # --- from matching rows to each person's evidence --------------------------------------------
 
 _FEATURE = {name: index for index, name in enumerate(FEATURES)}
-# Keyed by the stored values: the rows are counted as they come, before any become tuples.
-_DECLARED = {level.value: _FEATURE[level.value] for level in ExpertiseLevel}
-_OWNED = {stage.value: _FEATURE["owned_early"] for stage in Stage} | {
-    Stage.ACTIVE.value: _FEATURE["owned_active"],
-    Stage.CONCLUDED.value: _FEATURE["owned_concluded"],
-}
-_CO_OWNED = {stage.value: _FEATURE["co_owned_early"] for stage in Stage} | {
-    Stage.ACTIVE.value: _FEATURE["co_owned_active"],
-    Stage.CONCLUDED.value: _FEATURE["co_owned_concluded"],
-}
 _LOOSE, _SPECIFIC, _SIDE_WORDS, _RECENT = (
     _FEATURE[name] for name in ("loose", "specific", "side_words", "recent")
 )
+
+
+_HELD = {True: "owned", False: "co_owned"}
+_STAGE_WORDS = {0: "early", STAGE_KINDS[Stage.ACTIVE]: "active", STAGE_KINDS[Stage.CONCLUDED]: "concluded"}
+_PARTNERSHIP_FLAGS = ((PRECISE, _SPECIFIC), (SIDE, _SIDE_WORDS), (RECENT, _RECENT))
+
+
+def _partnership_features(bits: int) -> tuple[int, ...]:
+    """The features one matching partnership adds to its person, from its low bits."""
+    if not bits & CORE:
+        return (_LOOSE,)
+    stage = _STAGE_WORDS.get(bits >> KIND_SHIFT & 3, "early")
+    held = _FEATURE[f"{_HELD[bool(bits & OWNER)]}_{stage}"]
+    return (held, *(feature for flag, feature in _PARTNERSHIP_FLAGS if bits & flag))
+
+
+def _declaration_features(bits: int) -> tuple[int, ...]:
+    """The feature one matching declaration adds to its person: its level, or loose."""
+    if not bits & CORE:
+        return (_LOOSE,)
+    return (_FEATURE[_LEVELS[min(bits >> KIND_SHIFT & 3, len(_LEVELS) - 1)].value],)
+
+
+# Every possible low-bits value, looked up once per row in the hot loop.
+_PARTNERSHIP_FEATURES = tuple(_partnership_features(bits) for bits in range(LOW_BITS + 1))
+_DECLARATION_FEATURES = tuple(_declaration_features(bits) for bits in range(LOW_BITS + 1))
 
 
 class _Counted:
@@ -386,7 +450,8 @@ class Tally:
 
     The score is the weighted sum of the features, each capped (the ranking module's ``score``),
     kept as the counts grow. A query has up to a thousand people with some evidence, so this is
-    the hot loop of ``/expertise who``: rows are counted as stored values, without objects.
+    the hot loop of ``/expertise who``: each row is (user_id, id, bits), and its bits name the
+    features it adds through a table made once.
     """
 
     def __init__(self, weights: Mapping[str, float], caps: Mapping[str, int]) -> None:
@@ -394,45 +459,33 @@ class Tally:
         self._caps = [caps.get(name, math.inf) for name in FEATURES]
         self._people: dict[int, _Counted] = {}
 
-    def _person(self, user_id: int, facets: int, fresh: bool) -> _Counted:
-        person = self._people.get(user_id)
-        if person is None:
-            person = self._people[user_id] = _Counted()
-        person.facets |= facets
-        person.fresh = person.fresh or fresh
-        return person
+    def _count(self, rows: Iterable[Sequence[int]], table: Sequence[tuple[int, ...]]) -> None:
+        people, weights, caps = self._people, self._weights, self._caps
+        for user_id, _, bits in rows:
+            person = people.get(user_id)
+            if person is None:
+                person = people[user_id] = _Counted()
+            person.facets |= bits >> FACET_SHIFT
+            if bits & FRESH:
+                person.fresh = True
+            features = person.features
+            for feature in table[bits & LOW_BITS]:
+                if features[feature] < caps[feature]:
+                    person.score += weights[feature]
+                features[feature] += 1
 
-    def _add_one(self, person: _Counted, feature: int) -> None:
-        if person.features[feature] < self._caps[feature]:
-            person.score += self._weights[feature]
-        person.features[feature] += 1
+    def count_declarations(self, rows: Iterable[Sequence[int]]) -> None:
+        """Count rows of matching declarations: (user_id, declaration id, bits)."""
+        self._count(rows, _DECLARATION_FEATURES)
+
+    def count_partnerships(self, rows: Iterable[Sequence[int]]) -> None:
+        """Count rows of matching partnerships: (user_id, partnership id, bits), once per holder."""
+        self._count(rows, _PARTNERSHIP_FEATURES)
 
     def _set(self, person: _Counted, feature: int, value: int) -> None:
         """For features counted once per person (they start at 0)."""
         person.features[feature] = value
         person.score += self._weights[feature] * min(value, self._caps[feature])
-
-    def count_declarations(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Count rows of matching declarations (``MatchedDeclaration``'s fields, in order)."""
-        for user_id, _, level, _, core, fresh, facets in rows:
-            person = self._person(user_id, facets, fresh)
-            self._add_one(person, _DECLARED[level] if core else _LOOSE)
-
-    def count_partnerships(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Count rows of matching partnerships (``MatchedPartnership``'s fields, in order, then
-        anything else)."""
-        for user_id, _, _, stage, owner, core, precise, side, recent, fresh, facets, *_ in rows:
-            person = self._person(user_id, facets, fresh)
-            if not core:
-                self._add_one(person, _LOOSE)
-                continue
-            self._add_one(person, (_OWNED if owner else _CO_OWNED)[stage])
-            if precise:
-                self._add_one(person, _SPECIFIC)
-            if side:
-                self._add_one(person, _SIDE_WORDS)
-            if recent:
-                self._add_one(person, _RECENT)
 
     @property
     def people(self) -> list[int]:
@@ -472,44 +525,100 @@ class SharedFields:
     available: bool
 
 
-# Strongest level first: ExpertiseLevel lists them weakest first.
-_LEVEL_ORDER = {level.value: -rank for rank, level in enumerate(ExpertiseLevel)}
-
-
 @dataclass(frozen=True)
 class Found:
     """The strongest candidates, best first, and the matching rows behind everyone's scores."""
 
     candidates: list[Candidate]
-    declaration_rows: Sequence[Sequence[Any]]  # MatchedDeclaration's fields, in order
-    partnership_rows: Sequence[Sequence[Any]]  # MatchedPartnership's fields in order, then active_at
+    declaration_rows: Sequence[Sequence[int]]  # (user_id, declaration id, bits)
+    partnership_rows: Sequence[Sequence[int]]  # (user_id, partnership id, bits), once per holder
 
-    def evidence_of(
-        self, user_ids: Collection[int]
-    ) -> tuple[list[MatchedDeclaration], list[MatchedPartnership]]:
-        """The declarations and partnerships behind these people's scores, to explain them: per
-        person, core first, then the strongest level / the precise, active and latest partnerships.
-        (Sorted here, for the few people shown, rather than in SQL for everyone.)"""
-        declared = sorted(
-            (row for row in self.declaration_rows if row[0] in user_ids),
-            key=lambda row: (row[0], not row[4], _LEVEL_ORDER[row[2]], row[1]),
+
+# What the explanations show of the rows that matched, read only for the people shown. The
+# partnerships go through the visibility rule again: their visibility may have changed since.
+_DECLARATION_DETAILS_SQL = """
+SELECT e.id, e.area, e.note FROM json_each(:ids) j CROSS JOIN member_expertise e ON e.id = j.value
+ WHERE e.guild_id = :guild
+"""
+_PARTNERSHIP_DETAILS_SQL = f"""
+SELECT p.id, p.name, p.stage, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at
+  FROM json_each(:ids) j CROSS JOIN partnerships p ON p.id = j.value
+ WHERE p.guild_id = :guild AND {_VISIBLE}
+"""
+
+
+def explanations(
+    declaration_rows: Iterable[Sequence[int]],
+    declaration_details: Mapping[int, tuple[str, str]],
+    partnership_rows: Iterable[Sequence[int]],
+    partnership_details: Mapping[int, tuple[str, str, str]],
+) -> tuple[list[MatchedDeclaration], list[MatchedPartnership]]:
+    """The matched rows, with their details (declaration id → area, note; partnership id → name,
+    stage, last activity), as the explanations use them: per person, core first, then the strongest
+    level / the precise, active and latest partnerships. A row without details (deleted, or no
+    longer visible, since it matched) is left out."""
+    declared: list[MatchedDeclaration] = []
+    for user_id, declaration_id, bits in declaration_rows:
+        if declaration_id in declaration_details:
+            area, note = declaration_details[declaration_id]
+            level = _LEVELS[bits >> KIND_SHIFT & 3]
+            core, fresh = bool(bits & CORE), bool(bits & FRESH)
+            declared.append(MatchedDeclaration(user_id, area, level, note, core, fresh, bits >> FACET_SHIFT))
+    declared.sort(key=lambda item: (item.user_id, not item.core, -LEVEL_KINDS[item.level], item.area))
+    partnered: list[tuple[MatchedPartnership, str]] = []  # with the last activity, to sort by
+    for user_id, partnership_id, bits in partnership_rows:
+        if partnership_id in partnership_details:
+            name, stage, active_at = partnership_details[partnership_id]
+            flags = (bool(bits & flag) for flag in (OWNER, CORE, PRECISE, SIDE, RECENT, FRESH))
+            record = MatchedPartnership(
+                user_id, partnership_id, name, Stage(stage), *flags, facets=bits >> FACET_SHIFT
+            )
+            partnered.append((record, active_at))
+    partnered.sort(key=lambda pair: pair[0].partnership_id)  # sorts are stable: the last key leads
+    partnered.sort(key=lambda pair: pair[1], reverse=True)  # latest activity
+    partnered.sort(
+        key=lambda pair: (
+            pair[0].user_id,
+            not pair[0].core,
+            not pair[0].precise,
+            pair[0].stage is not Stage.ACTIVE,
         )
-        partnered = [row for row in self.partnership_rows if row[0] in user_ids]
-        partnered.sort(key=lambda row: row[1])  # sorts are stable: the last key sorted leads
-        partnered.sort(key=lambda row: row[11], reverse=True)  # latest activity
-        partnered.sort(key=lambda row: (row[0], not row[5], not row[6], row[3] != Stage.ACTIVE.value))
-        return (
-            [
-                MatchedDeclaration(
-                    row[0], row[1], ExpertiseLevel(row[2]), row[3], *map(bool, row[4:6]), row[6]
-                )
-                for row in declared
-            ],
-            [
-                MatchedPartnership(row[0], row[1], row[2], Stage(row[3]), *map(bool, row[4:10]), row[10])
-                for row in partnered
-            ],
-        )
+    )
+    return declared, [record for record, _ in partnered]
+
+
+def explanation_queries(
+    guild_id: int, viewer: Viewer, declaration_ids: Sequence[int], partnership_ids: Sequence[int]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The SQL and parameters ``explained`` runs: the declarations' details, the partnerships'."""
+    params = {"guild": guild_id, **_viewer_params(viewer)}
+    return [
+        (_DECLARATION_DETAILS_SQL, {**params, "ids": json.dumps(list(declaration_ids))}),
+        (_PARTNERSHIP_DETAILS_SQL, {**params, "ids": json.dumps(list(partnership_ids))}),
+    ]
+
+
+async def explained(
+    database: Database, guild_id: int, viewer: Viewer, found: Found, user_ids: Collection[int]
+) -> tuple[list[MatchedDeclaration], list[MatchedPartnership]]:
+    """The declarations and partnerships behind these people's scores, to explain them
+    (``explanations``): their names, areas and notes are read here, for these people only."""
+    declaration_rows = [row for row in found.declaration_rows if row[0] in user_ids]
+    partnership_rows = [row for row in found.partnership_rows if row[0] in user_ids]
+    statements = explanation_queries(
+        guild_id, viewer, [row[1] for row in declaration_rows], [row[1] for row in partnership_rows]
+    )
+
+    def read(connection: sqlite3.Connection) -> list[list[sqlite3.Row]]:
+        return [connection.execute(sql, params).fetchall() for sql, params in statements]
+
+    declarations, partnerships = await database.read_at_once(read)
+    return explanations(
+        declaration_rows,
+        {row["id"]: (row["area"], row["note"]) for row in declarations},
+        partnership_rows,
+        {row["id"]: (row["name"], row["stage"], row["active_at"]) for row in partnerships},
+    )
 
 
 def _containing(text: str | None) -> str | None:
@@ -520,8 +629,12 @@ def _containing(text: str | None) -> str | None:
     return f"%{escaped}%"
 
 
-async def _admitted(
-    tx: Transaction, params: dict[str, Any], ranked: list[int], filters: PeopleFilter, wanted: int
+def _admitted(
+    connection: sqlite3.Connection,
+    params: dict[str, Any],
+    ranked: list[int],
+    filters: PeopleFilter,
+    wanted: int,
 ) -> dict[int, SharedFields]:
     """The shared fields of the first ``wanted`` people of ``ranked`` whom ``filters`` admit, in
     order. Read in growing batches: without filters the first batch is the answer, and a filter
@@ -535,7 +648,7 @@ async def _admitted(
     start, batch = 0, wanted
     while start < len(ranked) and len(admitted) < wanted:
         people = json.dumps(ranked[start : start + batch])
-        for row in await tx.fetch_all(_SHARED_SQL, {**params, **filtering, "people": people}):
+        for row in connection.execute(_SHARED_SQL, {**params, **filtering, "people": people}):
             admitted[row["user_id"]] = SharedFields(
                 affiliation=(row["affiliation"] or "").strip() or None,
                 region=row["region"] or None,
@@ -546,28 +659,23 @@ async def _admitted(
     return admitted
 
 
-async def candidates(
-    database: Database,
-    guild_id: int,
-    viewer: Viewer,
-    query: EvidenceQuery,
+def _strongest(
+    connection: sqlite3.Connection,
+    statements: list[tuple[str, dict[str, Any]]],
     filters: PeopleFilter,
     weighing: Weighing,
 ) -> Found:
-    """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``,
-    with the matching declarations and partnerships that explain them."""
-    statements = evidence_queries(guild_id, viewer, query, weighing)
+    """``candidates``' reads and counting, on the database's thread (``Database.read_at_once``)."""
     params = statements[0][1]
     tally = Tally(weighing.weights, weighing.caps)
-    async with database.read() as tx:
-        declared = await tx.fetch_all(*statements[0])
-        partnered = await tx.fetch_all(*statements[1])
-        tally.count_declarations(declared)
-        tally.count_partnerships(partnered)
-        credits = await tx.fetch_all(_CLINIC_CREDITS_SQL, {**params, "people": json.dumps(tally.people)})
-        tally.finish({row["helper_id"]: row["credits"] for row in credits})
-        ranked = tally.ranked()
-        shared = await _admitted(tx, params, ranked, filters, weighing.limit)
+    declared = connection.execute(*statements[0]).fetchall()
+    partnered = connection.execute(*statements[1]).fetchall()
+    tally.count_declarations(declared)
+    tally.count_partnerships(partnered)
+    people = json.dumps(tally.people)
+    credits = connection.execute(_CLINIC_CREDITS_SQL, {**params, "people": people})
+    tally.finish({row["helper_id"]: row["credits"] for row in credits})
+    shared = _admitted(connection, params, tally.ranked(), filters, weighing.limit)
     kept = list(shared)[: weighing.limit]
     return Found(
         [
@@ -584,4 +692,21 @@ async def candidates(
         ],
         declared,
         partnered,
+    )
+
+
+async def candidates(
+    database: Database,
+    guild_id: int,
+    viewer: Viewer,
+    query: EvidenceQuery,
+    filters: PeopleFilter,
+    weighing: Weighing,
+) -> Found:
+    """The people with the strongest evidence for ``query``, best first, at most ``weighing.limit``,
+    with the matching declarations and partnerships that explain them. Read and counted in one trip
+    to the database's thread: a broad question is five or more statements."""
+    statements = evidence_queries(guild_id, viewer, query, weighing)
+    return await database.read_at_once(
+        partial(_strongest, statements=statements, filters=filters, weighing=weighing)
     )

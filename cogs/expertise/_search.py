@@ -112,7 +112,7 @@ async def who(
     if not user_ids:
         return WhoAnswer(text, understood, nearest=nearest_areas(text, taxonomy))
     wanted = set(user_ids)
-    declared, partnered = found.evidence_of(wanted)
+    declared, partnered = await evidence.explained(database, guild_id, viewer, found, wanted)
     people = ranking.rank_people(
         [candidate for candidate in found.candidates if candidate.user_id in wanted],
         declared,

@@ -78,6 +78,15 @@ async def test_who_queries_never_scan_a_big_table(populated: Community, text: st
         assert problems(lines) == [], "\n".join(lines)
 
 
+async def test_explanations_read_each_matched_record_by_its_id(populated: Community) -> None:
+    viewer = Viewer(populated.member.id, is_coordinator=False)
+    for sql, params in evidence.explanation_queries(populated.guild.id, viewer, [1, 2], [1, 2]):
+        lines = await plan(populated.bot.database, sql, params)
+        assert problems(lines) == [], "\n".join(lines)
+        # Not a search of the whole server's rows through a server index, then filtered by id.
+        assert any("USING INTEGER PRIMARY KEY" in line for line in lines), "\n".join(lines)
+
+
 def test_the_checker_catches_full_scans() -> None:
     assert problems(["SCAN p", "SEARCH c USING INDEX x (partnership_id=?)"]) == ["SCAN p"]
     assert problems(["SCAN member_expertise USING COVERING INDEX member_expertise_area"]) != []
