@@ -43,3 +43,35 @@ async def test_own_words_are_looked_for_among_the_newest_that_hold_them_anywhere
 
     monkeypatch.setattr(expertise_evidence, "SCAN_LIMIT", 2)  # the two tagged ones are the newest
     assert await matched() == []
+
+
+async def test_own_words_keep_the_newest_matches_whichever_part_of_the_walk_finds_them(
+    community: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mina = community.members[0]
+    database = community.bot.database
+    oldest, older, newest = [
+        await record(community, mina, f"Harbour {number}", type=PartnerType.OTHER, description="Lighthouse")
+        for number in range(3)
+    ]
+    query = (await understand(database, "lighthouse")).evidence
+
+    async def matched() -> set[int]:
+        found = await expertise_evidence.candidates(
+            database,
+            community.guild.id,
+            Viewer(mina.id, is_coordinator=False),
+            query,
+            PeopleFilter(),
+            ranking.weighing(community.clock(), limit=10),
+        )
+        return {row[1] for row in found.partnership_rows}
+
+    assert await matched() == {oldest, older, newest}
+    # The first part of the walk sees only the newest record; the rest comes, newest first, from
+    # the second, up to the limit.
+    monkeypatch.setattr(expertise_evidence, "NEAR_LIMIT", 1)
+    monkeypatch.setattr(expertise_evidence, "HIT_LIMIT", 2)
+    assert await matched() == {older, newest}
+    monkeypatch.setattr(expertise_evidence, "HIT_LIMIT", 1)
+    assert await matched() == {newest}
