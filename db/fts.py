@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from db.database import Database, Transaction
+from db.database import Database
 from db.paging import PAGE_SIZE, Page
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -58,9 +58,9 @@ def match_expression(
     return joiner.join(forms)
 
 
-async def every_word_then_any(
+def every_word_then_any(
     text: str,
-    run: Callable[[str], Awaitable[tuple[int, R]]],
+    run: Callable[[str], tuple[int, R]],
     *,
     whole_words: Collection[str] | None = None,
 ) -> tuple[int, R, bool] | None:
@@ -71,11 +71,11 @@ async def every_word_then_any(
     strict = match_expression(text, require_all=True, whole_words=whole_words)
     if strict is None:
         return None
-    total, rows = await run(strict)
+    total, rows = run(strict)
     if total == 0 and len(terms(text)) > 1:
         loose = match_expression(text, require_all=False, whole_words=whole_words)
         assert loose is not None
-        total, rows = await run(loose)
+        total, rows = run(loose)
         return total, rows, total > 0
     return total, rows, False
 
@@ -99,7 +99,9 @@ def rank_page(scored: Sequence[tuple[int, float]], page: int, page_size: int) ->
     )
 
 
-async def page_snippets(tx: Transaction, table: str, match: str, ids: Sequence[int]) -> dict[int, str]:
+def page_snippets(
+    connection: sqlite3.Connection, table: str, match: str, ids: Sequence[int]
+) -> dict[int, str]:
     """Snippets of the page's records (``ids``, from ``table``'s newest matches).
 
     One pass over the matches from the oldest of them on: looking each record up by rowid would
@@ -107,7 +109,7 @@ async def page_snippets(tx: Transaction, table: str, match: str, ids: Sequence[i
     """
     if not ids:
         return {}
-    rows = await tx.fetch_all(
+    rows = connection.execute(
         f"SELECT rowid AS id, snippet({table}, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet"
         f" FROM {table} WHERE {table} MATCH :match AND rowid >= :lowest"
         " AND +rowid IN (SELECT value FROM json_each(:ids))",  # + keeps it a check, not a lookup
@@ -139,11 +141,11 @@ class Scope:
         )
 
 
-async def _whole_words(
-    tx: Transaction, scope: Scope, words: Sequence[str], params: dict[str, Any]
+def _whole_words(
+    connection: sqlite3.Connection, scope: Scope, words: Sequence[str], params: dict[str, Any]
 ) -> set[str]:
     """The ``words`` some record that counts holds whole (after the index's stemming)."""
-    rows = await tx.fetch_all(
+    rows = connection.execute(
         f"SELECT w.key FROM json_each(:words) w WHERE EXISTS (SELECT 1 {scope.matching('w.value')})",
         {"words": json.dumps([quote(word) for word in words]), **params},
     )
@@ -188,19 +190,24 @@ def _scoring_params(scope: Scope, match: str, forms: Sequence[str]) -> dict[str,
     }
 
 
-async def _ranked_page(
-    tx: Transaction, scope: Scope, forms: Sequence[str], match: str, params: dict[str, Any], page: int
+def _ranked_page(
+    connection: sqlite3.Connection,
+    scope: Scope,
+    forms: Sequence[str],
+    match: str,
+    params: dict[str, Any],
+    page: int,
 ) -> tuple[int, tuple[list[tuple[Any, str]], bool]]:
     """The scope's newest ``SEARCH_LIMIT`` matches ranked, however common the words are; then only
     the page's records are read in full, with their snippets: (how many were ranked, (rows and
     snippets, whether capped))."""
-    scored = await tx.fetch_all(
+    scored = connection.execute(
         _scoring_sql(scope, len(forms)),
         {"match": match, "limit": SEARCH_LIMIT + 1, **_scoring_params(scope, match, forms), **params},
     )
     ranked = rank_page([(row["id"], row["score"]) for row in scored], page, PAGE_SIZE)
-    snippets = await page_snippets(tx, scope.index, match, ranked.ids)
-    rows = await tx.fetch_all(
+    snippets = page_snippets(connection, scope.index, match, ranked.ids)
+    rows = connection.execute(
         f"SELECT {scope.columns} FROM {scope.table} {scope.alias}"
         f" WHERE {scope.alias}.id IN (SELECT value FROM json_each(:ids))",
         {"ids": json.dumps(ranked.ids)},
@@ -225,15 +232,29 @@ async def search(
     A word that some record that counts holds whole is matched as typed (stemmed: "museums" finds
     "museum"); any other as the start of a word ("digitis" finds "digitisation").
     """
-    words = terms(text)
-    if not words:
+    if not terms(text):
         return Page([], 0, page, {})
-    async with database.read() as tx:
-        whole = await _whole_words(tx, scope, words, params)
-        forms = word_forms(text, whole)
-        found = await every_word_then_any(
-            text, lambda match: _ranked_page(tx, scope, forms, match, params, page), whole_words=whole
-        )
+    # In one trip to the database's thread: a search is four statements or more.
+    return await database.read_at_once(
+        lambda connection: _search(connection, scope, text, params, record, page)
+    )
+
+
+def _search(
+    connection: sqlite3.Connection,
+    scope: Scope,
+    text: str,
+    params: dict[str, Any],
+    record: Callable[[sqlite3.Row], R],
+    page: int,
+) -> Page[R]:
+    whole = _whole_words(connection, scope, terms(text), params)
+    forms = word_forms(text, whole)
+    found = every_word_then_any(
+        text,
+        lambda match: _ranked_page(connection, scope, forms, match, params, page),
+        whole_words=whole,
+    )
     assert found is not None
     total, (rows, capped), broadened = found
     return Page(
