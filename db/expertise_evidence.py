@@ -168,6 +168,7 @@ LEVEL_KINDS = {level: rank for rank, level in enumerate(_LEVELS)}
 
 
 def _kind_sql(column: str, kinds: Mapping[str, int]) -> str:
+    """SQL for the number ``kinds`` gives ``column``'s stored value (0 for any other)."""
     cases = " ".join(f"WHEN '{value}' THEN {kind}" for value, kind in kinds.items())
     return f"(CASE {column} {cases} ELSE 0 END)"
 
