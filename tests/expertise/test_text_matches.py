@@ -15,6 +15,20 @@ from tests.conftest import Community
 from tests.expertise.helpers import record
 
 
+async def lighthouse_matches(community: Community) -> set[int]:
+    """The partnerships /expertise who counts for "lighthouse", asked by the first member."""
+    query = (await understand(community.bot.database, "lighthouse")).evidence
+    found = await expertise_evidence.candidates(
+        community.bot.database,
+        community.guild.id,
+        Viewer(community.members[0].id, is_coordinator=False),
+        query,
+        PeopleFilter(),
+        ranking.weighing(community.clock(), limit=10),
+    )
+    return {row[1] for row in found.partnership_rows}
+
+
 async def test_own_words_are_looked_for_among_the_newest_that_hold_them_anywhere(
     community: Community, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -27,51 +41,25 @@ async def test_own_words_are_looked_for_among_the_newest_that_hold_them_anywhere
         await record(community, omar, f"Coast {number}", type=PartnerType.OTHER, areas=("lighthouses",))
     query = (await understand(database, "lighthouse")).evidence
     assert query.names_nothing  # "lighthouse" is no area or type: only the words count
-
-    async def matched() -> list[int]:
-        found = await expertise_evidence.candidates(
-            database,
-            community.guild.id,
-            Viewer(mina.id, is_coordinator=False),
-            query,
-            PeopleFilter(),
-            ranking.weighing(community.clock(), limit=10),
-        )
-        return [row[1] for row in found.partnership_rows]
-
-    assert await matched() == [older]  # the tags are not its own words
+    assert await lighthouse_matches(community) == {older}  # the tags are not its own words
 
     monkeypatch.setattr(expertise_evidence, "SCAN_LIMIT", 2)  # the two tagged ones are the newest
-    assert await matched() == []
+    assert await lighthouse_matches(community) == set()
 
 
 async def test_own_words_keep_the_newest_matches_whichever_part_of_the_walk_finds_them(
     community: Community, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mina = community.members[0]
-    database = community.bot.database
     oldest, older, newest = [
         await record(community, mina, f"Harbour {number}", type=PartnerType.OTHER, description="Lighthouse")
         for number in range(3)
     ]
-    query = (await understand(database, "lighthouse")).evidence
-
-    async def matched() -> set[int]:
-        found = await expertise_evidence.candidates(
-            database,
-            community.guild.id,
-            Viewer(mina.id, is_coordinator=False),
-            query,
-            PeopleFilter(),
-            ranking.weighing(community.clock(), limit=10),
-        )
-        return {row[1] for row in found.partnership_rows}
-
-    assert await matched() == {oldest, older, newest}
+    assert await lighthouse_matches(community) == {oldest, older, newest}
     # The first part of the walk sees only the newest record; the rest comes, newest first, from
     # the second, up to the limit.
     monkeypatch.setattr(expertise_evidence, "NEAR_LIMIT", 1)
     monkeypatch.setattr(expertise_evidence, "HIT_LIMIT", 2)
-    assert await matched() == {older, newest}
+    assert await lighthouse_matches(community) == {older, newest}
     monkeypatch.setattr(expertise_evidence, "HIT_LIMIT", 1)
-    assert await matched() == {newest}
+    assert await lighthouse_matches(community) == {newest}
