@@ -20,7 +20,7 @@ import pytest
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 # discord.py's network edges, replaced in the child: a login that just runs our set-up, a command
-# sync Discord accepts, and a gateway connection that stays up until the client closes.
+# sync Discord accepts, and a gateway connection that stays up until the client closes it.
 CHILD = textwrap.dedent(
     """
     import asyncio, sys
@@ -35,12 +35,19 @@ CHILD = textwrap.dedent(
         return []
 
     async def connect(self, *, reconnect=True):
+        self.gateway_closed = asyncio.Event()
         print("gateway connected", flush=True)
-        while not self.is_closed():
-            await asyncio.sleep(0.02)
+        await self.gateway_closed.wait()
+
+    close_client = discord.Client.close
+
+    async def close(self):
+        await close_client(self)
+        self.gateway_closed.set()  # as Discord's socket closing ends connect()
 
     discord.Client.login = login
     discord.Client.connect = connect
+    discord.Client.close = close
     discord.http.HTTPClient.bulk_upsert_global_commands = bulk_upsert_global_commands
 
     import bot
