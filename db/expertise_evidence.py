@@ -167,6 +167,10 @@ _LEVELS = list(ExpertiseLevel)  # weakest first
 LEVEL_KINDS = {level: rank for rank, level in enumerate(_LEVELS)}
 
 
+# When a partnership last moved: its last change or check-in, whichever is later.
+_ACTIVE_AT = "max(p.updated_at, coalesce(p.last_checkin_at, ''))"
+
+
 def _kind_sql(column: str, kinds: Mapping[str, int]) -> str:
     """SQL for the number ``kinds`` gives ``column``'s stored value (0 for any other)."""
     cases = " ".join(f"WHEN '{value}' THEN {kind}" for value, kind in kinds.items())
@@ -314,7 +318,7 @@ hits(id, facet, core, precise, side) AS (
 ),
 matched AS MATERIALIZED (
     SELECT h.id, p.owner_id, p.stage, max(h.core) AS core, max(h.precise) AS precise,
-           max(h.side) AS side, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at,
+           max(h.side) AS side, {_ACTIVE_AT} AS active_at,
            {_facet_bits(len(query.facets), "h.facet")} AS facets
       FROM hits h CROSS JOIN partnerships p ON p.id = h.id
      WHERE p.guild_id = :guild AND {_VISIBLE}
@@ -436,7 +440,7 @@ _LOOSE, _SPECIFIC, _SIDE_WORDS, _RECENT = (
 
 
 _HELD = {True: "owned", False: "co_owned"}
-_STAGE_WORDS = {0: "early", STAGE_KINDS[Stage.ACTIVE]: "active", STAGE_KINDS[Stage.CONCLUDED]: "concluded"}
+_STAGE_WORDS = {0: "early"} | {kind: stage.value for stage, kind in STAGE_KINDS.items()}  # as features say
 _PARTNERSHIP_FLAGS = ((PRECISE, _SPECIFIC), (SIDE, _SIDE_WORDS), (RECENT, _RECENT))
 
 
@@ -569,7 +573,7 @@ SELECT e.id, e.area, e.note FROM json_each(:ids) j CROSS JOIN member_expertise e
  WHERE e.guild_id = :guild
 """
 _PARTNERSHIP_DETAILS_SQL = f"""
-SELECT p.id, p.name, p.stage, max(p.updated_at, coalesce(p.last_checkin_at, '')) AS active_at
+SELECT p.id, p.name, p.stage, {_ACTIVE_AT} AS active_at
   FROM json_each(:ids) j CROSS JOIN partnerships p ON p.id = j.value
  WHERE p.guild_id = :guild AND {_VISIBLE}
 """
